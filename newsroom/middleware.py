@@ -1,0 +1,68 @@
+"""
+Whole-page caching for readers who carry no state.
+
+Breaking news brings many readers at once, nearly all anonymous with an empty
+cart. This middleware serves them a shared copy of the page without touching
+the database. Anyone with a session cookie (signed in, something in the cart,
+a pending message) always gets a fresh render, so their cart count and sign-in
+state can never be stored in, or served from, the shared copy.
+
+It is a narrower cousin of Django's UpdateCacheMiddleware and
+FetchFromCacheMiddleware (whose key functions it reuses, so `Vary` headers are
+honoured): it never caches a response that sets a cookie or asks not to be
+cached, and it does not add `Expires`/`max-age` headers, so browsers revalidate
+and a reader who has just added to the cart never sees a stale header.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_cache_key, learn_cache_key
+
+KEY_PREFIX = "page"
+UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self.is_cacheable_request(request):
+            return self.get_response(request)
+
+        cache = caches["default"]
+        key = get_cache_key(request, KEY_PREFIX, "GET", cache=cache)
+        if key is not None and (cached := cache.get(key)) is not None:
+            return cached
+
+        response = self.get_response(request)
+        if self.is_cacheable_response(response):
+            seconds = settings.PAGE_CACHE_SECONDS
+            key = learn_cache_key(request, response, seconds, KEY_PREFIX, cache=cache)
+            if callable(getattr(response, "render", None)) and not response.is_rendered:
+                response.add_post_render_callback(lambda r: cache.set(key, r, seconds))
+            else:
+                cache.set(key, response, seconds)
+        return response
+
+    @staticmethod
+    def is_cacheable_request(request: HttpRequest) -> bool:
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(f"/{settings.ADMIN_URL}")
+        )
+
+    @staticmethod
+    def is_cacheable_response(response: HttpResponse) -> bool:
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not any(directive in cache_control for directive in UNCACHEABLE_DIRECTIVES)
+        )

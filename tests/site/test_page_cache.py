@@ -1,0 +1,126 @@
+"""Whole pages are shared between readers who carry no state, and only them."""
+
+from http import HTTPStatus
+
+import pytest
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.test import Client
+from django.urls import include, path
+
+pytestmark = pytest.mark.django_db
+
+rendered = []
+
+
+def counted_page(request):
+    rendered.append(request.path)
+    return render(request, "articles/home.html")
+
+
+def page_setting_cookie(request):
+    rendered.append(request.path)
+    response = HttpResponse("hello")
+    response.set_cookie("flavour", "oat")
+    return response
+
+
+def private_page(request):
+    rendered.append(request.path)
+    response = HttpResponse("private")
+    response["Cache-Control"] = "private"
+    return response
+
+
+urlpatterns = [
+    path("counted/", counted_page),
+    path("cookie/", page_setting_cookie),
+    path("private/", private_page),
+    path("", include("newsroom.urls")),
+]
+
+
+@pytest.fixture(autouse=True)
+def cache_urls(settings):
+    settings.ROOT_URLCONF = __name__
+    settings.PAGE_CACHE_SECONDS = 60
+    rendered.clear()
+
+
+def with_cart(client: Client, count: int) -> Client:
+    session = client.session
+    session["cart"] = {"1": count}
+    session.save()
+    return client
+
+
+def test_second_anonymous_visit_is_served_from_cache():
+    first = Client().get("/counted/")
+    second = Client().get("/counted/")
+
+    assert first.status_code == second.status_code == HTTPStatus.OK
+    assert second.content == first.content
+    assert rendered == ["/counted/"]
+
+
+def test_visitor_with_session_always_gets_a_fresh_render():
+    Client().get("/counted/")
+    with_cart(Client(), 2).get("/counted/")
+
+    assert rendered == ["/counted/", "/counted/"]
+
+
+def test_response_that_sets_a_cookie_is_never_cached():
+    first = Client().get("/cookie/")
+    second = Client().get("/cookie/")
+
+    assert "flavour" in first.cookies
+    assert "flavour" in second.cookies
+    assert rendered == ["/cookie/", "/cookie/"]
+
+
+def test_private_response_is_never_cached():
+    Client().get("/private/")
+    Client().get("/private/")
+
+    assert rendered == ["/private/", "/private/"]
+
+
+def test_posts_are_never_served_from_cache():
+    Client().get("/counted/")
+    Client().post("/counted/")
+
+    assert rendered == ["/counted/", "/counted/"]
+
+
+def test_one_readers_cart_count_never_reaches_another():
+    shopper = with_cart(Client(), 3)
+    assert "data-cart-count>3<" in shopper.get("/counted/").content.decode()
+
+    stranger_page = Client().get("/counted/").content.decode()
+    assert "data-cart-count>0<" in stranger_page
+
+    # And the other way round: the shared copy never reaches the shopper.
+    assert "data-cart-count>3<" in shopper.get("/counted/").content.decode()
+
+
+def test_sign_in_state_never_reaches_an_anonymous_reader(django_user_model):
+    member = Client()
+    member.force_login(
+        django_user_model.objects.create_user(email="member@example.com", password="x-12345678")
+    )
+    assert "Log out" in member.get("/counted/").content.decode()
+
+    anonymous_page = Client().get("/counted/").content.decode()
+
+    assert "Log out" not in anonymous_page
+    assert "Sign up" in anonymous_page
+
+
+def test_cached_page_keeps_its_security_headers():
+    Client().get("/counted/")
+    cached = Client().get("/counted/")
+
+    assert rendered == ["/counted/"]
+    assert "default-src 'self'" in cached["Content-Security-Policy"]
+    assert not cached.cookies

@@ -1,0 +1,140 @@
+"""Settings come from the environment with safe defaults."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def settings_in_subprocess(env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
+    """Import newsroom.settings in a clean process with exactly `env` set."""
+    base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    return subprocess.run(
+        [sys.executable, "-c", f"import newsroom.settings.base as s; print({expression})"],
+        cwd=PROJECT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "example.com",
+        **extra,
+    }
+
+
+def test_debug_is_off_unless_set():
+    result = settings_in_subprocess({"SECRET_KEY": "x" * 50}, "s.DEBUG")
+    assert result.stdout.strip() == "False"
+
+
+def test_missing_secret_key_in_production_is_a_clear_startup_error():
+    result = settings_in_subprocess({"DEBUG": "0"}, "s.SECRET_KEY")
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_development_secret_key_exists_only_with_debug():
+    result = settings_in_subprocess({"DEBUG": "1"}, "s.SECRET_KEY")
+    assert result.returncode == 0
+    assert result.stdout.startswith("django-insecure-")
+
+
+def test_default_database_is_sqlite_tuned_for_concurrency():
+    result = settings_in_subprocess(
+        production_env(), "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['OPTIONS']"
+    )
+    assert "sqlite3" in result.stdout
+    assert "'transaction_mode': 'IMMEDIATE'" in result.stdout
+    assert "journal_mode=WAL" in result.stdout
+
+
+def test_database_url_selects_postgresql():
+    result = settings_in_subprocess(
+        production_env(DATABASE_URL="postgres://news:pw@db.example:5433/news"),
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'],"
+        " s.DATABASES['default']['PORT'], s.DATABASES['default']['NAME']",
+    )
+    assert result.stdout.strip() == "django.db.backends.postgresql db.example 5433 news"
+
+
+def test_cache_defaults_to_local_memory_and_takes_redis_url():
+    local = settings_in_subprocess(production_env(), "s.CACHES['default']['BACKEND']")
+    redis = settings_in_subprocess(
+        production_env(CACHE_URL="redis://127.0.0.1:6379/3"), "s.CACHES['default']['BACKEND']"
+    )
+    assert local.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+    assert redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_allowed_hosts_and_csrf_origins_are_lists():
+    result = settings_in_subprocess(
+        production_env(
+            ALLOWED_HOSTS="news.example,www.news.example",
+            CSRF_TRUSTED_ORIGINS="https://news.example",
+        ),
+        "s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS",
+    )
+    assert result.stdout.strip() == "['news.example', 'www.news.example'] ['https://news.example']"
+
+
+def test_email_is_printed_to_the_console_in_development():
+    result = settings_in_subprocess({"DEBUG": "1"}, "s.MAILERS['default']['BACKEND']")
+    assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_email_goes_to_the_local_mail_server_in_production_by_default():
+    result = settings_in_subprocess(production_env(), "s.MAILERS['default']")
+    assert "smtp.EmailBackend" in result.stdout
+    assert "'host': 'localhost'" in result.stdout
+
+
+def test_email_url_configures_smtp():
+    result = settings_in_subprocess(
+        production_env(EMAIL_URL="smtp+tls://news:secret@mail.example:587"),
+        "s.MAILERS['default']",
+    )
+    assert "smtp.EmailBackend" in result.stdout
+    assert "'host': 'mail.example'" in result.stdout
+    assert "'port': 587" in result.stdout
+    assert "'use_tls': True" in result.stdout
+
+
+def test_tls_proxy_header_is_trusted_only_when_asked():
+    plain = settings_in_subprocess(production_env(), "getattr(s, 'SECURE_PROXY_SSL_HEADER', None)")
+    proxied = settings_in_subprocess(
+        production_env(BEHIND_TLS_PROXY="1"), "s.SECURE_PROXY_SSL_HEADER"
+    )
+    assert plain.stdout.strip() == "None"
+    assert proxied.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+@pytest.mark.parametrize("debug", ["0", "false", "off"])
+def test_production_configuration_passes_check_deploy_without_warnings(debug, tmp_path):
+    base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env={
+            **base,
+            **production_env(DEBUG=debug),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
