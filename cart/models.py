@@ -41,7 +41,7 @@ class Product(models.Model):
         validators=[MinValueValidator(0)],
         help_text="The price of one item, in the currency below.",
     )
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
+    currency = models.CharField(max_length=3, choices=Currency, default=Currency.EUR)
     short_description = models.CharField(
         max_length=240, blank=True, help_text="One or two sentences shown in the shop."
     )
