@@ -2,9 +2,12 @@
 
 from decimal import Decimal
 from http import HTTPStatus
+from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from tests.cart.factories import ProductFactory
 from tests.cart.helpers import header_count, session_cart
@@ -284,3 +287,13 @@ def test_changes_need_a_csrf_token():
     response = Client(enforce_csrf_checks=True).post(f"/cart/add/{product.pk}/")
 
     assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_shop_shows_a_products_image(client):
+    buffer = BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
+    ProductFactory(image=SimpleUploadedFile("mug.png", buffer.getvalue(), "image/png"))
+
+    page = client.get("/shop/").content.decode()
+
+    assert '<img class="product-card__image" src="/media/shop/products/mug' in page
