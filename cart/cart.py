@@ -78,9 +78,12 @@ def clean_lines(raw: object) -> dict[str, int]:
 def session_item_count(session: Mapping) -> int:
     """The number of items in the session's cart, read without a query."""
     count = session.get(COUNT_KEY)
-    if type(count) is int and count >= 0:
+    raw = session.get(SESSION_KEY)
+    lines = len(raw) if isinstance(raw, Mapping) else 0
+    if type(count) is int and 0 <= count <= MAX_QUANTITY * lines:
         return count
-    return sum(clean_lines(session.get(SESSION_KEY)).values())
+    # Missing or implausible: count the lines themselves (still no query).
+    return sum(clean_lines(raw).values())
 
 
 class Cart:

@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.cart.factories import ProductFactory
+from tests.cart.factories import ProductFactory, UserFactory
 from tests.cart.helpers import header_count, store_in_session
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +74,35 @@ def test_shop_queries_do_not_grow_with_products(client, django_assert_max_num_qu
         response = client.get("/shop/")
 
     assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("lines", [1, 12])
+def test_signed_in_cart_page_queries_do_not_grow_with_lines(
+    client, django_assert_max_num_queries, lines
+):
+    client.force_login(UserFactory())
+    for product in ProductFactory.create_batch(lines):
+        client.post(f"/cart/add/{product.pk}/")
+    client.get("/")
+
+    # The session, the reader, then every product of the cart in one query.
+    with django_assert_max_num_queries(3):
+        response = client.get("/cart/")
+
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("lines", [1, 12])
+def test_signed_in_change_queries_do_not_grow_with_lines(
+    client, django_assert_max_num_queries, lines
+):
+    client.force_login(UserFactory())
+    products = ProductFactory.create_batch(lines)
+    for product in products:
+        client.post(f"/cart/add/{product.pk}/")
+
+    # Saving the cart for the reader rewrites their saved lines in a fixed number of queries.
+    with django_assert_max_num_queries(13):
+        response = client.post(f"/cart/update/{products[0].pk}/", {"quantity": "2"})
+
+    assert response.status_code == HTTPStatus.FOUND
