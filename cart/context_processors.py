@@ -2,13 +2,11 @@
 
 from django.http import HttpRequest
 
-SESSION_KEY = "cart"
+from cart.cart import session_item_count
 
 
 def cart(request: HttpRequest) -> dict[str, int]:
-    lines = request.session.get(SESSION_KEY) or {}
-    try:
-        count = sum(int(quantity) for quantity in lines.values())
-    except (AttributeError, TypeError, ValueError):
-        count = 0
-    return {"cart_count": max(count, 0)}
+    # A visitor without a session cookie has an empty session: reading it
+    # touches neither the database nor the cache.
+    session = getattr(request, "session", None)
+    return {"cart_count": session_item_count(session) if session is not None else 0}

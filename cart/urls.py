@@ -5,6 +5,14 @@ from cart import views
 app_name = "cart"
 
 urlpatterns = [
+    path("shop/", views.ProductListView.as_view(), name="shop"),
+    path("shop/<slug:slug>/", views.ProductDetailView.as_view(), name="product"),
     path("cart/", views.cart_detail, name="detail"),
-    path("shop/", views.shop, name="shop"),
+    path("cart/add/<int:product_id>/", views.cart_add, name="add"),
+    path("cart/update/<int:product_id>/", views.cart_update, name="update"),
+    path("cart/remove/<int:product_id>/", views.cart_remove, name="remove"),
+    path("cart/clear/", views.cart_clear, name="clear"),
+    path("cart/checkout/", views.checkout, name="checkout"),
+    path("cart/checkout/place/", views.place_order, name="place_order"),
+    path("cart/checkout/thanks/", views.thanks, name="thanks"),
 ]

@@ -1,0 +1,87 @@
+"""
+Writes that reach beyond the session: a signed-in reader's saved cart, and
+merging it with the session's cart at log-in.
+"""
+
+from collections.abc import Mapping
+
+from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.http import HttpRequest
+
+from cart.cart import OWNER_KEY, SESSION_KEY, Cart, clean_lines
+from cart.models import MAX_QUANTITY, Product, SavedCart, SavedCartLine
+
+
+def saved_cart_replace(*, user: AbstractBaseUser, lines: Mapping[str, int]) -> SavedCart:
+    """Make `user`'s saved cart hold exactly `lines`, skipping products that no longer exist."""
+    lines = clean_lines(lines)
+    with transaction.atomic():
+        saved, _ = SavedCart.objects.select_for_update().get_or_create(user=user)
+        existing = set(
+            Product.objects.filter(pk__in=[int(key) for key in lines]).values_list("pk", flat=True)
+        )
+        saved.lines.all().delete()
+        SavedCartLine.objects.bulk_create(
+            SavedCartLine(cart=saved, product_id=int(key), quantity=quantity)
+            for key, quantity in lines.items()
+            if int(key) in existing
+        )
+        saved.save(update_fields=["updated_at"])
+    return saved
+
+
+def cart_merge_on_login(*, request: HttpRequest, user: AbstractBaseUser) -> None:
+    """
+    Bring back the reader's saved cart at log-in and merge it with the session's.
+
+    Django's login() keeps the session's data (it only rotates the key), so the
+    lines added before logging in are still there. They are added to the saved
+    ones, product by product, up to 99 of each; products no longer on sale are
+    dropped with a message. The result is both the session's cart and the new
+    saved cart. If the session's lines already are this reader's saved cart
+    (logging in again without logging out), they are not counted twice.
+    """
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    session_lines = clean_lines(session.get(SESSION_KEY))
+    already_saved = session.get(OWNER_KEY) == user.pk
+
+    with transaction.atomic():
+        saved, _ = SavedCart.objects.select_for_update().get_or_create(user=user)
+        merged: dict[str, int] = {}
+        if not already_saved:
+            merged = {str(line.product_id): line.quantity for line in saved.lines.all()}
+        brought_back = bool(merged) and not already_saved
+        for key, quantity in session_lines.items():
+            merged[key] = min(merged.get(key, 0) + quantity, MAX_QUANTITY)
+
+        products = Product.objects.in_bulk([int(key) for key in merged])
+        for key in list(merged):
+            product = products.get(int(key))
+            if product is None or not product.is_active:
+                del merged[key]
+                if product is not None:
+                    messages.warning(
+                        request,
+                        f"{product.name} is no longer available and was removed from your cart.",
+                        fail_silently=True,
+                    )
+
+        saved.lines.all().delete()
+        SavedCartLine.objects.bulk_create(
+            SavedCartLine(cart=saved, product_id=int(key), quantity=quantity)
+            for key, quantity in merged.items()
+        )
+        saved.save(update_fields=["updated_at"])
+
+    Cart(request).replace(merged)
+    session[OWNER_KEY] = user.pk
+    if brought_back and merged:
+        messages.info(
+            request,
+            "Welcome back: the items you saved earlier are in your cart again.",
+            fail_silently=True,
+        )
