@@ -327,7 +327,7 @@ class TermsAcceptance(models.Model):
 
     class Method(models.TextChoices):
         SIGNUP = "signup", "Sign-up form"
-        DIALOG = "dialog", "Terms dialog"
+        DIALOG = "dialog", "Terms dialog (or its form on the terms page)"
         REACCEPTANCE = "reacceptance", "Asked again after a new version"
 
     USER_AGENT_MAX_LENGTH = 255

@@ -7,4 +7,9 @@ app_name = "accounts"
 urlpatterns = [
     path("accounts/", views.account, name="account"),
     path("terms/", views.terms, name="terms"),
+    path("terms/versions/", views.terms_versions, name="terms_versions"),
+    path("terms/agree/", views.terms_agree, name="terms_agree"),
+    # Version labels start with a digit (see TermsOfUse.version), so they never
+    # collide with the word paths above.
+    path("terms/<str:version>/", views.terms_version, name="terms_version"),
 ]

@@ -1,5 +1,29 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts import services
+from accounts.consent import (
+    TERMS_ANSWER_COOKIE,
+    consent_evidence,
+    remember_accepted,
+    set_terms_answer_cookie,
+)
+from accounts.models import TermsAcceptance, TermsOfUse
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The `next` parameter if it points into this site, else `default`."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
 
 
 @login_required
@@ -7,6 +31,98 @@ def account(request):
     return render(request, "accounts/account.html")
 
 
+# --- Terms of use pages ----------------------------------------------------------------
+
+
+@never_cache  # It carries a CSRF token (the Agree form) and the reader's answer.
+@require_safe
 def terms(request):
-    # Placeholder until versioned terms of use land (issue: Accounts).
-    return render(request, "accounts/terms.html")
+    """The current terms, and the no-JavaScript twin of the terms dialog."""
+    current = TermsOfUse.objects.current_cached()
+    accepted = None
+    if current is not None and request.user.is_authenticated:
+        accepted = (
+            TermsAcceptance.objects.accepted()
+            .filter(user=request.user, terms=current)
+            .order_by("answered_at")
+            .first()
+        )
+    return render(
+        request,
+        "accounts/terms.html",
+        {
+            "terms": current,
+            "is_current": True,
+            "show_answer": True,
+            "accepted": accepted,
+            # Only thank a visitor whose cookie says they just answered.
+            "agreed": "agreed" in request.GET
+            and current is not None
+            and request.COOKIES.get(TERMS_ANSWER_COOKIE) == current.version,
+            "next": f"{reverse('accounts:terms')}?agreed",
+        },
+    )
+
+
+@require_safe
+def terms_version(request, version):
+    """A permanent address for one published version (current or replaced)."""
+    terms = TermsOfUse.objects.published().filter(version=version).first()
+    if terms is None:
+        raise Http404("No such version of the terms of use.")
+    current = TermsOfUse.objects.current_cached()
+    replaced_by = (
+        TermsOfUse.objects.published()
+        .filter(effective_at__gt=terms.effective_at)
+        .order_by("effective_at")
+        .first()
+    )
+    return render(
+        request,
+        "accounts/terms.html",
+        {
+            "terms": terms,
+            "is_current": current is not None and current.pk == terms.pk,
+            "replaced_by": replaced_by,
+        },
+    )
+
+
+@require_safe
+def terms_versions(request):
+    """Every published version, newest first, with what changed in each."""
+    return render(
+        request,
+        "accounts/terms_versions.html",
+        {
+            "versions": TermsOfUse.objects.published().order_by("-effective_at"),
+            "current": TermsOfUse.objects.current_cached(),
+        },
+    )
+
+
+@require_POST
+def terms_agree(request):
+    """
+    "Agree" in the terms dialog or on /terms/: record the agreement (for the
+    signed-in reader, or for an anonymous visitor) and remember the answer in
+    the visitor's cookie so the dialog stops asking.
+    """
+    current = TermsOfUse.objects.current_cached()
+    if current is None or request.POST.get("version") != current.version:
+        # The visitor read another version than the one in force (it changed
+        # while the page was open, or the form was tampered with): show them
+        # the current text instead of recording an answer to it.
+        return redirect("accounts:terms")
+    user = request.user if request.user.is_authenticated else None
+    services.terms_accept(
+        terms=current,
+        user=user,
+        method=TermsAcceptance.Method.DIALOG,
+        **consent_evidence(request),
+    )
+    if user is not None:
+        remember_accepted(request, current)
+    response = redirect(safe_next(request, default="/"))
+    set_terms_answer_cookie(response, current)
+    return response
