@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +10,7 @@ from accounts import services
 from accounts.consent import (
     TERMS_ANSWER_COOKIE,
     consent_evidence,
+    has_accepted,
     remember_accepted,
     set_terms_answer_cookie,
 )
@@ -125,4 +126,37 @@ def terms_agree(request):
         remember_accepted(request, current)
     response = redirect(safe_next(request, default="/"))
     set_terms_answer_cookie(response, current)
+    return response
+
+
+@never_cache  # Per visitor, and it sets the CSRF cookie its forms need.
+@require_safe
+def terms_prompt(request):
+    """
+    The Terms of use dialog, fetched by accounts/static/accounts/terms-dialog.js
+    so the pages around it can be cached and shared. 204 when there is nothing
+    to ask: no terms yet, or the visitor has already answered this version.
+    """
+    current = TermsOfUse.objects.current_cached()
+    if current is None or request.COOKIES.get(TERMS_ANSWER_COOKIE) == current.version:
+        return HttpResponse(status=204)
+    if request.user.is_authenticated and has_accepted(request, current):
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "accounts/terms.html#dialog",
+        {"terms": current, "next": safe_next(request, default="/")},
+    )
+
+
+@require_POST
+def terms_not_now(request):
+    """
+    "Not now" in the dialog: remember that this version was answered, so the
+    dialog stops asking, without recording any agreement. A new version asks again.
+    """
+    response = redirect(safe_next(request, default="/"))
+    current = TermsOfUse.objects.current_cached()
+    if current is not None and request.POST.get("version") == current.version:
+        set_terms_answer_cookie(response, current)
     return response

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "cart.context_processors.cart",
+                "accounts.context_processors.terms",
             ],
         },
     },
