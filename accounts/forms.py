@@ -84,6 +84,16 @@ class SignupForm(AllauthSignupForm):
             return super().save(request)
 
 
+class TermsAnswerForm(forms.Form):
+    """Accept or decline a new version of the terms (the re-acceptance page)."""
+
+    version = forms.CharField(max_length=20)
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("decline", "Decline")],
+        error_messages={"required": "Please choose Accept or Decline."},
+    )
+
+
 class DisplayNameForm(forms.ModelForm):
     class Meta:
         model = User

@@ -11,6 +11,7 @@ urlpatterns = [
     path("terms/prompt/", views.terms_prompt, name="terms_prompt"),
     path("terms/agree/", views.terms_agree, name="terms_agree"),
     path("terms/not-now/", views.terms_not_now, name="terms_not_now"),
+    path("terms/accept/", views.terms_accept, name="terms_accept"),
     # Version labels start with a digit (see TermsOfUse.version), so they never
     # collide with the word paths above.
     path("terms/<str:version>/", views.terms_version, name="terms_version"),

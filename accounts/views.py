@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +16,7 @@ from accounts.consent import (
     remember_accepted,
     set_terms_answer_cookie,
 )
+from accounts.forms import TermsAnswerForm
 from accounts.models import TermsAcceptance, TermsOfUse
 
 
@@ -159,4 +162,81 @@ def terms_not_now(request):
     current = TermsOfUse.objects.current_cached()
     if current is not None and request.POST.get("version") == current.version:
         set_terms_answer_cookie(response, current)
+    return response
+
+
+@never_cache
+@login_required
+def terms_accept(request):
+    """
+    Where TermsAcceptanceMiddleware sends a signed-in reader who has not yet
+    accepted the version in force: what changed since the version they last
+    accepted, the full text, and Accept or Decline. Declining is recorded too,
+    and signs them out.
+    """
+    current = TermsOfUse.objects.current_cached()
+    next_url = safe_next(request, default=reverse("accounts:account"))
+    if current is None or has_accepted(request, current):
+        return redirect(next_url)
+
+    form = TermsAnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and form.cleaned_data["version"] != current.version:
+            form.add_error(
+                None, "The terms changed again while this page was open. Please read this version."
+            )
+        elif form.is_valid() and form.cleaned_data["decision"] == "accept":
+            services.terms_accept(
+                terms=current,
+                user=request.user,
+                method=TermsAcceptance.Method.REACCEPTANCE,
+                **consent_evidence(request),
+            )
+            remember_accepted(request, current)
+            messages.success(
+                request, f"Thank you for accepting our terms of use ({current.version})."
+            )
+            return redirect(next_url)
+        elif form.is_valid():
+            return decline_and_sign_out(request, current)
+        else:
+            status = 400
+
+    last_accepted = (
+        TermsAcceptance.objects.accepted()
+        .filter(user=request.user)
+        .select_related("terms")
+        .order_by("-terms__effective_at")
+        .first()
+    )
+    changes = TermsOfUse.objects.published().order_by("effective_at")
+    if last_accepted is not None:
+        changes = changes.filter(effective_at__gt=last_accepted.terms.effective_at)
+    return render(
+        request,
+        "accounts/terms_accept.html",
+        {
+            "terms": current,
+            "form": form,
+            "next": next_url,
+            "last_accepted": last_accepted,
+            "changes": changes,
+        },
+        status=status,
+    )
+
+
+def decline_and_sign_out(request: HttpRequest, terms: TermsOfUse) -> HttpResponse:
+    services.terms_decline(terms=terms, user=request.user, **consent_evidence(request))
+    logout(request)
+    messages.info(
+        request,
+        f"You declined our terms of use ({terms.version}), and we have recorded your decision. "
+        "We have signed you out. You can still read Newsroom; to use your account again, "
+        "log in and accept the terms.",
+    )
+    response = redirect("articles:home")
+    # Do not greet them with the dialog for the version they just declined.
+    set_terms_answer_cookie(response, terms)
     return response

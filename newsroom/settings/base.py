@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Sends signed-in readers to accept a new version of the terms; after
+    # AuthenticationMiddleware, last so every other middleware sees its redirect.
+    "accounts.middleware.TermsAcceptanceMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import TermsAcceptanceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_anonymous_account_pages_use_the_site_layout(client, terms, url):
     "url", ["/accounts/logout/", "/accounts/password/change/", "/accounts/email/"]
 )
 def test_signed_in_account_pages_use_the_site_layout(client, terms, url):
-    client.force_login(UserFactory())
+    client.force_login(TermsAcceptanceFactory(terms=terms).user)
 
     response = client.get(url)
 
