@@ -65,5 +65,8 @@ class TermsAcceptanceMiddleware:
                 # /terms/ and everything under it: the versions, the dialog's
                 # endpoints and the accept page itself.
                 reverse("accounts:terms"),
+                # Reading and erasing one's data never depends on accepting terms.
+                reverse("accounts:account_data"),
+                reverse("accounts:account_delete"),
             )
         )

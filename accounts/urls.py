@@ -6,6 +6,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/", views.account, name="account"),
+    path("accounts/data/", views.account_data, name="account_data"),
+    path("accounts/delete/", views.account_delete, name="account_delete"),
     path("terms/", views.terms, name="terms"),
     path("terms/versions/", views.terms_versions, name="terms_versions"),
     path("terms/prompt/", views.terms_prompt, name="terms_prompt"),

@@ -1,12 +1,14 @@
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
 from accounts.consent import (
@@ -16,7 +18,7 @@ from accounts.consent import (
     remember_accepted,
     set_terms_answer_cookie,
 )
-from accounts.forms import TermsAnswerForm
+from accounts.forms import AccountDeleteForm, DisplayNameForm, TermsAnswerForm
 from accounts.models import TermsAcceptance, TermsOfUse
 
 
@@ -30,9 +32,71 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+# --- The reader's account ------------------------------------------------------------------
+
+
+@never_cache
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def account(request):
-    return render(request, "accounts/account.html")
+    """The reader's details, their consent records, and their display name to change."""
+    form = DisplayNameForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your display name is saved.")
+        return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "form": form,
+            "acceptances": request.user.terms_acceptances.select_related("terms").order_by(
+                "-answered_at", "-pk"
+            ),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_safe
+def account_data(request):
+    """Everything we hold about the reader, as a JSON download."""
+    response = JsonResponse(
+        services.account_data(user=request.user), json_dumps_params={"indent": 2}
+    )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="newsroom-my-data-{stamp}.json"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_delete(request):
+    """
+    Explain what deleting keeps and what it removes, then delete on a POST
+    confirmed with the reader's password.
+    """
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        # allauth's limit for re-entering a password (10 a minute per user)
+        # stops anyone at an unlocked screen from guessing it here.
+        if not ratelimit.consume(request, action="reauthenticate", user=request.user):
+            form.add_error(None, "Too many attempts. Please wait a minute and try again.")
+            status = 429
+        elif form.is_valid():
+            user = request.user
+            logout(request)
+            services.account_delete(user=user)
+            messages.success(
+                request,
+                "Your account is deleted. Your consent records are kept, anonymised. "
+                "Thank you for reading Newsroom.",
+            )
+            return redirect("articles:home")
+    return render(request, "accounts/account_delete.html", {"form": form}, status=status)
 
 
 # --- Terms of use pages ----------------------------------------------------------------
