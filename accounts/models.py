@@ -165,8 +165,9 @@ class TermsOfUseManager(models.Manager.from_queryset(TermsOfUseQuerySet)):
         return entry[0]
 
 
+VERSION_LABEL_PATTERN = r"[0-9][0-9A-Za-z.-]{0,19}"
 version_label_validator = RegexValidator(
-    r"^[0-9][0-9A-Za-z.-]{0,19}$",
+    rf"^{VERSION_LABEL_PATTERN}$",
     "Start with a digit and use only letters, digits, dots and hyphens, e.g. 2026-01.",
 )
 

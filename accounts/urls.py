@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from accounts import views
+from accounts.models import VERSION_LABEL_PATTERN
+
+
+class TermsVersionConverter:
+    """Only strings that can be a version label reach the view (and the database)."""
+
+    regex = VERSION_LABEL_PATTERN
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TermsVersionConverter, "terms_version")
 
 app_name = "accounts"
 
@@ -16,5 +32,5 @@ urlpatterns = [
     path("terms/accept/", views.terms_accept, name="terms_accept"),
     # Version labels start with a digit (see TermsOfUse.version), so they never
     # collide with the word paths above.
-    path("terms/<str:version>/", views.terms_version, name="terms_version"),
+    path("terms/<terms_version:version>/", views.terms_version, name="terms_version"),
 ]

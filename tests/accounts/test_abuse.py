@@ -155,3 +155,29 @@ def test_account_forms_refuse_posts_without_a_csrf_token(terms):
 
     for url in ("/accounts/", "/accounts/delete/", "/terms/accept/"):
         assert client.post(url, {}).status_code == HTTPStatus.FORBIDDEN
+
+
+# --- NUL bytes (PostgreSQL refuses them in text: they must never reach a query) ------------
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/accounts/signup/", signup_data(email="a\x00@example.com")),
+        ("/accounts/signup/", signup_data(display_name="A\x00da")),
+        (LOGIN_URL, {"login": "ada\x00@example.com", "password": "x"}),
+        (RESET_URL, {"email": "ada\x00@example.com"}),
+        ("/terms/agree/", {"version": "2026-01\x00"}),
+        ("/terms/not-now/", {"version": "\x00", "next": "/\x00"}),
+    ],
+)
+def test_nul_bytes_are_bad_input_not_a_server_error(client, terms, url, data):
+    response = client.post(url, data)
+
+    assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR
+
+
+def test_nul_bytes_in_the_dialogs_next_parameter_are_harmless(client, terms):
+    response = client.get("/terms/prompt/", {"next": "/\x00"})
+
+    assert response.status_code == HTTPStatus.OK
