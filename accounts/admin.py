@@ -1,12 +1,17 @@
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.views.decorators.csp import csp_override
 
 from accounts.models import TermsAcceptance, TermsOfUse, User
 
@@ -42,6 +47,12 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
+# The prose editor needs an inline <script type="importmap">, which the
+# site's policy ('self' only) blocks. Admin pages are never cached, so a
+# per-request nonce is safe here; the admin renders form media with it.
+EDITOR_CSP = {**settings.SECURE_CSP, "script-src": [CSP.SELF, CSP.NONCE]}
+
+
 @admin.register(TermsOfUse)
 class TermsOfUseAdmin(admin.ModelAdmin):
     """
@@ -58,6 +69,11 @@ class TermsOfUseAdmin(admin.ModelAdmin):
     # No bulk delete: it would bypass the per-version check below.
     actions = None
 
+    @admin.display(description="body, as readers see it")
+    def rendered_body(self, obj):
+        # Sanitised with nh3 when saved (TermsOfUse.save).
+        return mark_safe(obj.body)  # noqa: S308
+
     @admin.display(description="status")
     def status(self, obj):
         if not obj.is_published:
@@ -72,6 +88,14 @@ class TermsOfUseAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(acceptance_count=Count("acceptances"))
 
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return (*self.fields[:-1], "rendered_body")
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("rendered_body",) if obj is not None and obj.is_published else ()
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_published:
             return False
@@ -81,6 +105,10 @@ class TermsOfUseAdmin(admin.ModelAdmin):
         if obj is not None and obj.is_published:
             return False
         return super().has_delete_permission(request, obj)
+
+    @method_decorator(csp_override(EDITOR_CSP))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

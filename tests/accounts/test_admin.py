@@ -219,3 +219,18 @@ def test_published_versions_cannot_be_bulk_deleted_in_the_admin(admin_client):
     )
 
     assert TermsOfUse.objects.filter(pk=terms.pk).exists()
+
+
+def test_published_version_shows_its_text_as_readers_see_it(admin_client):
+    terms = TermsOfUseFactory(body="<p>Be <strong>kind</strong>.</p>")
+
+    response = admin_client.get(terms_url("change", terms.pk))
+
+    assert b"<p>Be <strong>kind</strong>.</p>" in response.content
+
+
+def test_terms_editor_page_allows_its_import_map_by_nonce_only(admin_client):
+    policy = admin_client.get(terms_url("add"))["Content-Security-Policy"]
+
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
