@@ -93,9 +93,10 @@ class ImmutableRecordError(PermissionDenied):
 # --- Terms of use ------------------------------------------------------------------
 
 CURRENT_TERMS_CACHE_KEY = "accounts:terms:current"
-# Short enough that a version edited outside the ORM (a fixture, raw SQL) shows
-# within minutes; saves through the ORM clear the entry at once.
-CURRENT_TERMS_CACHE_SECONDS = 300
+# Saves through the ORM clear the entry at once, but only in the cache they can
+# reach: with a per-process cache (locmem, the default) other processes see a
+# new version within this many seconds, like the page cache.
+CURRENT_TERMS_CACHE_SECONDS = 60
 
 # What editors may use in the body: the prose editor's toolbar and the nh3
 # sanitiser are generated from this one list, so they cannot disagree.

@@ -188,3 +188,17 @@ def test_no_csp_errors_through_dialog_sign_up_and_account(live_server, page, csp
     page.goto(live_server.url + "/terms/")
 
     assert csp_violations == []
+
+
+def test_accept_page_has_no_axe_violations(live_server, page, axe_violations, terms):
+    client = Client()
+    client.force_login(TermsAcceptanceFactory(terms=terms).user)
+    TermsOfUseFactory(version="2026-02", changes_summary="Clearer.", effective_at=timezone.now())
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+    page.goto(live_server.url + "/")
+
+    assert page.url.startswith(live_server.url + "/terms/accept/")
+    assert axe_violations(page) == []
