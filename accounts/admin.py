@@ -1,8 +1,19 @@
+import csv
+import io
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Count
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.views.decorators.csp import csp_override
 
-from accounts.models import User
+from accounts.models import TermsAcceptance, TermsOfUse, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -34,3 +45,171 @@ class UserAdmin(DjangoUserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+# The prose editor needs an inline <script type="importmap">, which the
+# site's policy ('self' only) blocks. Admin pages are never cached, so a
+# per-request nonce is safe here; the admin renders form media with it.
+EDITOR_CSP = {**settings.SECURE_CSP, "script-src": [CSP.SELF, CSP.NONCE]}
+
+
+@admin.register(TermsOfUse)
+class TermsOfUseAdmin(admin.ModelAdmin):
+    """
+    Editors write new versions here. A published version (its effective date
+    has passed) opens read-only and has no delete button: consent records point
+    at it. To change the terms, add a new version; the form starts from the
+    current text.
+    """
+
+    list_display = ("version", "title", "effective_at", "status", "acceptance_count")
+    search_fields = ("version", "title")
+    date_hierarchy = "effective_at"
+    fields = ("version", "title", "changes_summary", "effective_at", "body")
+    # No bulk delete: it would bypass the per-version check below.
+    actions = None
+
+    @admin.display(description="body, as readers see it")
+    def rendered_body(self, obj):
+        # Sanitised with nh3 when saved (TermsOfUse.save).
+        return mark_safe(obj.body)  # noqa: S308
+
+    @admin.display(description="status")
+    def status(self, obj):
+        if not obj.is_published:
+            return "Scheduled"
+        current = TermsOfUse.objects.current()
+        return "Current" if current and current.pk == obj.pk else "Replaced"
+
+    @admin.display(description="consent records")
+    def acceptance_count(self, obj):
+        return obj.acceptance_count
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(acceptance_count=Count("acceptances"))
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return (*self.fields[:-1], "rendered_body")
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("rendered_body",) if obj is not None and obj.is_published else ()
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @method_decorator(csp_override(EDITOR_CSP))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if current := TermsOfUse.objects.current():
+            initial.setdefault("title", current.title)
+            initial.setdefault("body", current.body)
+        return initial
+
+
+class CsvInjectionSafeWriter:
+    """
+    Writes rows for spreadsheets. A cell that starts with = + - @ (or a tab or
+    carriage return) is run as a formula by Excel and LibreOffice, and the user
+    agent is typed by whoever sent the request, so such cells get a leading
+    apostrophe (OWASP, "CSV Injection").
+    """
+
+    DANGEROUS_FIRST_CHARACTERS = ("=", "+", "-", "@", "\t", "\r")
+
+    def __init__(self):
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)
+
+    def row(self, values) -> str:
+        self.writer.writerow([self.escape(value) for value in values])
+        line = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return line
+
+    @classmethod
+    def escape(cls, value) -> str:
+        text = "" if value is None else str(value)
+        return f"'{text}" if text.startswith(cls.DANGEROUS_FIRST_CHARACTERS) else text
+
+
+CONSENT_CSV_COLUMNS = (
+    "id",
+    "answered_at",
+    "user_id",
+    "user_email",
+    "terms_version",
+    "decision",
+    "method",
+    "ip_address",
+    "user_agent",
+)
+
+
+@admin.register(TermsAcceptance)
+class TermsAcceptanceAdmin(admin.ModelAdmin):
+    """
+    Consent records are evidence, so they are append-only here too: editors
+    can list, filter, search and export them, and nobody (superusers included)
+    can add, change or delete one.
+    """
+
+    list_display = ("answered_at", "who", "terms", "decision", "method", "ip_address")
+    list_filter = ("decision", "method", "terms", "answered_at")
+    list_select_related = ("user", "terms")
+    search_fields = ("user__email", "ip_address", "terms__version")
+    date_hierarchy = "answered_at"
+    actions = ("export_csv",)
+    show_full_result_count = False
+
+    @admin.display(description="reader", ordering="user__email")
+    def who(self, obj):
+        return obj.user.email if obj.user else "(no account)"
+
+    @admin.action(description="Export selected consent records as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        writer = CsvInjectionSafeWriter()
+        rows = queryset.select_related("user", "terms").order_by("answered_at", "pk")
+
+        def lines():
+            yield writer.row(CONSENT_CSV_COLUMNS)
+            for record in rows.iterator(chunk_size=2000):
+                yield writer.row(
+                    (
+                        record.pk,
+                        record.answered_at.isoformat(),
+                        record.user_id,
+                        record.user.email if record.user else "",
+                        record.terms.version,
+                        record.decision,
+                        record.method,
+                        record.ip_address,
+                        record.user_agent,
+                    )
+                )
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="consent-records-{stamp}.csv"'
+        return response
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

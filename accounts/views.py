@@ -1,12 +1,306 @@
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts import services
+from accounts.consent import (
+    TERMS_ANSWER_COOKIE,
+    consent_evidence,
+    has_accepted,
+    remember_accepted,
+    set_terms_answer_cookie,
+)
+from accounts.forms import AccountDeleteForm, DisplayNameForm, TermsAnswerForm
+from accounts.models import TermsAcceptance, TermsOfUse
 
 
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The `next` parameter if it points into this site, else `default`."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+# --- The reader's account ------------------------------------------------------------------
+
+
+@never_cache
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def account(request):
-    return render(request, "accounts/account.html")
+    """The reader's details, their consent records, and their display name to change."""
+    form = DisplayNameForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your display name is saved.")
+        return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "form": form,
+            "acceptances": request.user.terms_acceptances.select_related("terms").order_by(
+                "-answered_at", "-pk"
+            ),
+        },
+    )
 
 
+@never_cache
+@login_required
+@require_safe
+def account_data(request):
+    """Everything we hold about the reader, as a JSON download."""
+    response = JsonResponse(
+        services.account_data(user=request.user), json_dumps_params={"indent": 2}
+    )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="newsroom-my-data-{stamp}.json"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_delete(request):
+    """
+    Explain what deleting keeps and what it removes, then delete on a POST
+    confirmed with the reader's password.
+    """
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        # allauth's limit for re-entering a password (10 a minute per user)
+        # stops anyone at an unlocked screen from guessing it here.
+        if not ratelimit.consume(request, action="reauthenticate", user=request.user):
+            form.add_error(None, "Too many attempts. Please wait a minute and try again.")
+            status = 429
+        elif form.is_valid():
+            user = request.user
+            logout(request)
+            services.account_delete(user=user)
+            messages.success(
+                request,
+                "Your account is deleted. Your consent records are kept, anonymised. "
+                "Thank you for reading Newsroom.",
+            )
+            return redirect("articles:home")
+    return render(request, "accounts/account_delete.html", {"form": form}, status=status)
+
+
+# --- Terms of use pages ----------------------------------------------------------------
+
+
+@never_cache  # It carries a CSRF token (the Agree form) and the reader's answer.
+@require_safe
 def terms(request):
-    # Placeholder until versioned terms of use land (issue: Accounts).
-    return render(request, "accounts/terms.html")
+    """The current terms, and the no-JavaScript twin of the terms dialog."""
+    current = TermsOfUse.objects.current_cached()
+    accepted = None
+    if current is not None and request.user.is_authenticated:
+        accepted = (
+            TermsAcceptance.objects.accepted()
+            .filter(user=request.user, terms=current)
+            .order_by("answered_at")
+            .first()
+        )
+    return render(
+        request,
+        "accounts/terms.html",
+        {
+            "terms": current,
+            "is_current": True,
+            "show_answer": True,
+            "accepted": accepted,
+            # Only thank a visitor whose cookie says they just answered.
+            "agreed": "agreed" in request.GET
+            and current is not None
+            and request.COOKIES.get(TERMS_ANSWER_COOKIE) == current.version,
+            "next": f"{reverse('accounts:terms')}?agreed",
+        },
+    )
+
+
+@require_safe
+def terms_version(request, version):
+    """A permanent address for one published version (current or replaced)."""
+    terms = TermsOfUse.objects.published().filter(version=version).first()
+    if terms is None:
+        raise Http404("No such version of the terms of use.")
+    current = TermsOfUse.objects.current_cached()
+    replaced_by = (
+        TermsOfUse.objects.published()
+        .filter(effective_at__gt=terms.effective_at)
+        .order_by("effective_at")
+        .first()
+    )
+    return render(
+        request,
+        "accounts/terms.html",
+        {
+            "terms": terms,
+            "is_current": current is not None and current.pk == terms.pk,
+            "replaced_by": replaced_by,
+        },
+    )
+
+
+@require_safe
+def terms_versions(request):
+    """Every published version, newest first, with what changed in each."""
+    return render(
+        request,
+        "accounts/terms_versions.html",
+        {
+            "versions": TermsOfUse.objects.published().order_by("-effective_at"),
+            "current": TermsOfUse.objects.current_cached(),
+        },
+    )
+
+
+@require_POST
+def terms_agree(request):
+    """
+    "Agree" in the terms dialog or on /terms/: record the agreement (for the
+    signed-in reader, or for an anonymous visitor) and remember the answer in
+    the visitor's cookie so the dialog stops asking.
+    """
+    current = TermsOfUse.objects.current_cached()
+    if current is None or request.POST.get("version") != current.version:
+        # The visitor read another version than the one in force (it changed
+        # while the page was open, or the form was tampered with): show them
+        # the current text instead of recording an answer to it.
+        return redirect("accounts:terms")
+    user = request.user if request.user.is_authenticated else None
+    services.terms_accept(
+        terms=current,
+        user=user,
+        method=TermsAcceptance.Method.DIALOG,
+        **consent_evidence(request),
+    )
+    if user is not None:
+        remember_accepted(request, current)
+    response = redirect(safe_next(request, default="/"))
+    set_terms_answer_cookie(response, current)
+    return response
+
+
+@never_cache  # Per visitor, and it sets the CSRF cookie its forms need.
+@require_safe
+def terms_prompt(request):
+    """
+    The Terms of use dialog, fetched by accounts/static/accounts/terms-dialog.js
+    so the pages around it can be cached and shared. 204 when there is nothing
+    to ask: no terms yet, or the visitor has already answered this version.
+    """
+    current = TermsOfUse.objects.current_cached()
+    if current is None or request.COOKIES.get(TERMS_ANSWER_COOKIE) == current.version:
+        return HttpResponse(status=204)
+    if request.user.is_authenticated and has_accepted(request, current):
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "accounts/terms.html#dialog",
+        {"terms": current, "next": safe_next(request, default="/")},
+    )
+
+
+@require_POST
+def terms_not_now(request):
+    """
+    "Not now" in the dialog: remember that this version was answered, so the
+    dialog stops asking, without recording any agreement. A new version asks again.
+    """
+    response = redirect(safe_next(request, default="/"))
+    current = TermsOfUse.objects.current_cached()
+    if current is not None and request.POST.get("version") == current.version:
+        set_terms_answer_cookie(response, current)
+    return response
+
+
+@never_cache
+@login_required
+def terms_accept(request):
+    """
+    Where TermsAcceptanceMiddleware sends a signed-in reader who has not yet
+    accepted the version in force: what changed since the version they last
+    accepted, the full text, and Accept or Decline. Declining is recorded too,
+    and signs them out.
+    """
+    current = TermsOfUse.objects.current_cached()
+    next_url = safe_next(request, default=reverse("accounts:account"))
+    if current is None or has_accepted(request, current):
+        return redirect(next_url)
+
+    form = TermsAnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and form.cleaned_data["version"] != current.version:
+            form.add_error(
+                None, "The terms changed again while this page was open. Please read this version."
+            )
+        elif form.is_valid() and form.cleaned_data["decision"] == "accept":
+            services.terms_accept(
+                terms=current,
+                user=request.user,
+                method=TermsAcceptance.Method.REACCEPTANCE,
+                **consent_evidence(request),
+            )
+            remember_accepted(request, current)
+            messages.success(
+                request, f"Thank you for accepting our terms of use ({current.version})."
+            )
+            return redirect(next_url)
+        elif form.is_valid():
+            return decline_and_sign_out(request, current)
+        else:
+            status = 400
+
+    last_accepted = (
+        TermsAcceptance.objects.accepted()
+        .filter(user=request.user)
+        .select_related("terms")
+        .order_by("-terms__effective_at")
+        .first()
+    )
+    changes = TermsOfUse.objects.published().order_by("effective_at")
+    if last_accepted is not None:
+        changes = changes.filter(effective_at__gt=last_accepted.terms.effective_at)
+    return render(
+        request,
+        "accounts/terms_accept.html",
+        {
+            "terms": current,
+            "form": form,
+            "next": next_url,
+            "last_accepted": last_accepted,
+            "changes": changes,
+        },
+        status=status,
+    )
+
+
+def decline_and_sign_out(request: HttpRequest, terms: TermsOfUse) -> HttpResponse:
+    services.terms_decline(terms=terms, user=request.user, **consent_evidence(request))
+    logout(request)
+    messages.info(
+        request,
+        f"You declined our terms of use ({terms.version}), and we have recorded your decision. "
+        "We have signed you out. You can still read Newsroom; to use your account again, "
+        "log in and accept the terms.",
+    )
+    response = redirect("articles:home")
+    # Do not greet them with the dialog for the version they just declined.
+    set_terms_answer_cookie(response, terms)
+    return response

@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Sends signed-in readers to accept a new version of the terms; after
+    # AuthenticationMiddleware, last so every other middleware sees its redirect.
+    "accounts.middleware.TermsAcceptanceMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -83,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "cart.context_processors.cart",
+                "accounts.context_processors.terms",
             ],
         },
     },
@@ -139,6 +143,22 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Sign-up writes the account and its consent record together (accounts/adapter.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Abuse limits, kept in the cache (allauth merges these over its defaults).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",  # wrong passwords, per IP and per account
+    "login": "30/m/ip",
+    "signup": "5/m/ip,30/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Password reset answers the same whether or not an address has an account,
+# and mails only addresses that have one.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Proxies in front of the site that append to X-Forwarded-For; allauth reads
+# the client address for rate limits and consent records through it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Messages live in the session, so they never add a cookie of their own.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

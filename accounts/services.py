@@ -1,0 +1,154 @@
+"""
+Writes that touch several models or must be all-or-nothing: sign-up with its
+consent record, answers to the terms, account deletion. Views and allauth's
+adapter call these; nothing here reads the request.
+"""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import TermsAcceptance, TermsOfUse, User
+
+
+def _consent_record(
+    *,
+    terms: TermsOfUse,
+    user: User | None,
+    decision: str,
+    method: str,
+    ip_address: str | None,
+    user_agent: str,
+) -> TermsAcceptance:
+    return TermsAcceptance.objects.create(
+        user=user,
+        terms=terms,
+        decision=decision,
+        method=method,
+        answered_at=timezone.now(),
+        ip_address=ip_address or None,
+        user_agent=(user_agent or "")[: TermsAcceptance.USER_AGENT_MAX_LENGTH],
+    )
+
+
+@transaction.atomic
+def signup_with_consent(
+    *,
+    email: str,
+    password: str | None,
+    display_name: str,
+    terms: TermsOfUse,
+    ip_address: str | None,
+    user_agent: str,
+    user: User | None = None,
+) -> User:
+    """
+    Create a reader's account together with the record that they accepted
+    `terms` on the sign-up form: both rows or neither.
+
+    `user` may be an unsaved User prepared by allauth's adapter; otherwise a
+    new one is made.
+    """
+    user = user or User()
+    user.email = email
+    user.display_name = display_name
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    _consent_record(
+        terms=terms,
+        user=user,
+        decision=TermsAcceptance.Decision.ACCEPTED,
+        method=TermsAcceptance.Method.SIGNUP,
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+    return user
+
+
+@transaction.atomic
+def terms_accept(
+    *,
+    terms: TermsOfUse,
+    user: User | None,
+    method: str,
+    ip_address: str | None,
+    user_agent: str,
+) -> TermsAcceptance:
+    """Record that a reader (or an anonymous visitor, `user=None`) agreed to `terms`."""
+    return _consent_record(
+        terms=terms,
+        user=user,
+        decision=TermsAcceptance.Decision.ACCEPTED,
+        method=method,
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+
+
+@transaction.atomic
+def terms_decline(
+    *,
+    terms: TermsOfUse,
+    user: User,
+    ip_address: str | None,
+    user_agent: str,
+) -> TermsAcceptance:
+    """Record that a signed-in reader, asked to accept a new version, said no."""
+    return _consent_record(
+        terms=terms,
+        user=user,
+        decision=TermsAcceptance.Decision.DECLINED,
+        method=TermsAcceptance.Method.REACCEPTANCE,
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> int:
+    """
+    Delete a reader's account and everything that identifies them, keeping
+    their consent records anonymised: we must still be able to show which
+    version of the terms was agreed to, when and how, but no longer by whom.
+    Returns how many consent records were kept.
+    """
+    kept = TermsAcceptance.objects.filter(user=user).anonymise()
+    # Cascades to allauth's email addresses and confirmations.
+    user.delete()
+    return kept
+
+
+def account_data(*, user: User) -> dict[str, Any]:
+    """Everything we hold about a reader, for "Download my data" (GDPR art. 15 and 20)."""
+    return {
+        "profile": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "consent_records": [
+            {
+                "terms_version": record.terms.version,
+                "terms_title": record.terms.title,
+                "decision": record.decision,
+                "method": record.method,
+                "answered_at": record.answered_at.isoformat(),
+                "ip_address": record.ip_address,
+                "user_agent": record.user_agent,
+            }
+            for record in user.terms_acceptances.select_related("terms").order_by("answered_at")
+        ],
+        "exported_at": timezone.now().isoformat(),
+    }

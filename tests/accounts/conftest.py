@@ -1,0 +1,38 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.accounts.factories import TermsOfUseFactory
+
+
+@pytest.fixture
+def travel_to(monkeypatch):
+    """Move the clock that models and views read (django.utils.timezone.now)."""
+
+    def travel(moment: datetime.datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return travel
+
+
+@pytest.fixture
+def terms():
+    """The version in force: published yesterday."""
+    return TermsOfUseFactory(
+        version="2026-01",
+        title="Terms of use",
+        body="<p>Be kind to each other.</p>",
+        effective_at=timezone.now() - datetime.timedelta(days=1),
+    )
+
+
+@pytest.fixture
+def new_terms(terms):
+    """A second version that took effect a moment ago, replacing `terms`."""
+    return TermsOfUseFactory(
+        version="2026-02",
+        body="<p>Be kind. Also: no spam.</p>",
+        changes_summary="We added a rule against spam.",
+        effective_at=timezone.now() - datetime.timedelta(seconds=1),
+    )

@@ -1,0 +1,236 @@
+import csv
+import datetime
+import io
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import TermsAcceptance, TermsOfUse
+from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def record():
+    return TermsAcceptanceFactory(user__email="ada@example.com")
+
+
+def consent_url(name, *args):
+    return reverse(f"admin:accounts_termsacceptance_{name}", args=args)
+
+
+def terms_url(name, *args):
+    return reverse(f"admin:accounts_termsofuse_{name}", args=args)
+
+
+# --- Consent records: list, filter, search, export; never add, change or delete ----------
+
+
+def test_superuser_can_list_and_search_consent_records(admin_client, record):
+    response = admin_client.get(consent_url("changelist"), {"q": "ada@"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert b"ada@example.com" in response.content
+
+
+def test_consent_records_can_be_filtered_by_method(admin_client, record):
+    TermsAcceptanceFactory(user__email="bob@example.com", method=TermsAcceptance.Method.DIALOG)
+
+    response = admin_client.get(consent_url("changelist"), {"method__exact": "dialog"})
+
+    assert b"bob@example.com" in response.content
+    assert b"ada@example.com" not in response.content
+
+
+def test_consent_list_query_count_does_not_grow_with_rows(
+    admin_client, django_assert_max_num_queries
+):
+    TermsAcceptanceFactory.create_batch(30)
+
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(consent_url("changelist"))
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_nobody_can_add_a_consent_record_in_the_admin(admin_client):
+    assert admin_client.get(consent_url("add")).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_nobody_can_change_a_consent_record_in_the_admin(admin_client, record):
+    response = admin_client.post(
+        consent_url("change", record.pk),
+        {"decision": "declined", "method": "dialog", "terms": record.terms.pk},
+    )
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    record.refresh_from_db()
+    assert record.decision == TermsAcceptance.Decision.ACCEPTED
+
+
+def test_consent_record_opens_read_only(admin_client, record):
+    response = admin_client.get(consent_url("change", record.pk))
+
+    assert response.status_code == HTTPStatus.OK
+    assert b'name="_save"' not in response.content
+
+
+def test_nobody_can_delete_a_consent_record_in_the_admin(admin_client, record):
+    response = admin_client.post(consent_url("delete", record.pk), {"post": "yes"})
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert TermsAcceptance.objects.filter(pk=record.pk).exists()
+
+
+def test_bulk_delete_is_not_offered_for_consent_records(admin_client, record):
+    response = admin_client.post(
+        consent_url("changelist"),
+        {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
+    )
+
+    assert TermsAcceptance.objects.filter(pk=record.pk).exists()
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.FOUND)
+
+
+def export(admin_client, *records) -> list[list[str]]:
+    response = admin_client.post(
+        consent_url("changelist"),
+        {"action": "export_csv", "_selected_action": [r.pk for r in records]},
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_csv_export_has_a_header_and_one_row_per_record(admin_client, record):
+    rows = export(admin_client, record)
+
+    assert rows[0][:5] == ["id", "answered_at", "user_id", "user_email", "terms_version"]
+    assert rows[1][3:7] == ["ada@example.com", record.terms.version, "accepted", "signup"]
+
+
+def test_csv_export_defuses_spreadsheet_formulas(admin_client):
+    record = TermsAcceptanceFactory(user_agent='=HYPERLINK("http://evil")')
+
+    rows = export(admin_client, record)
+
+    assert rows[1][-1] == '\'=HYPERLINK("http://evil")'
+
+
+def test_editor_with_view_permission_can_export(client, record):
+    from django.contrib.auth.models import Permission
+
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="view_termsacceptance"))
+    client.force_login(editor)
+
+    assert len(export(client, record)) == 2
+
+
+# --- Terms of use versions ----------------------------------------------------------------
+
+
+def test_published_version_opens_read_only_and_cannot_be_changed(admin_client):
+    terms = TermsOfUseFactory(effective_at=timezone.now() - datetime.timedelta(days=1))
+    form = {
+        "version": terms.version,
+        "title": "Changed",
+        "body": "<p>Changed</p>",
+        "changes_summary": "",
+        "effective_at_0": "2099-01-01",
+        "effective_at_1": "00:00:00",
+    }
+
+    response = admin_client.post(terms_url("change", terms.pk), form)
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    terms.refresh_from_db()
+    assert terms.title == "Terms of use"
+
+
+def test_published_version_cannot_be_deleted_in_the_admin(admin_client):
+    terms = TermsOfUseFactory(effective_at=timezone.now() - datetime.timedelta(days=1))
+
+    response = admin_client.post(terms_url("delete", terms.pk), {"post": "yes"})
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert TermsOfUse.objects.filter(pk=terms.pk).exists()
+
+
+def test_scheduled_version_can_be_edited_in_the_admin(admin_client):
+    terms = TermsOfUseFactory(effective_at=timezone.now() + datetime.timedelta(days=7))
+    later = timezone.localtime(terms.effective_at)
+
+    response = admin_client.post(
+        terms_url("change", terms.pk),
+        {
+            "version": terms.version,
+            "title": "Terms of use, revised",
+            "body": "<p>New text</p>",
+            "changes_summary": "Clearer wording.",
+            "effective_at_0": later.strftime("%Y-%m-%d"),
+            "effective_at_1": later.strftime("%H:%M:%S"),
+        },
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    terms.refresh_from_db()
+    assert terms.title == "Terms of use, revised"
+
+
+def test_new_version_published_on_save_when_date_left_empty(admin_client):
+    response = admin_client.post(
+        terms_url("add"),
+        {
+            "version": "2026-09",
+            "title": "Terms of use",
+            "body": "<p>Text</p>",
+            "changes_summary": "Everything.",
+            "effective_at_0": "",
+            "effective_at_1": "",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert TermsOfUse.objects.current().version == "2026-09"
+
+
+def test_new_version_form_starts_from_the_current_text(admin_client):
+    TermsOfUseFactory(body="<p>The current wording.</p>")
+
+    response = admin_client.get(terms_url("add"))
+
+    assert b"The current wording." in response.content
+
+
+def test_published_versions_cannot_be_bulk_deleted_in_the_admin(admin_client):
+    terms = TermsOfUseFactory(effective_at=timezone.now() - datetime.timedelta(days=1))
+
+    admin_client.post(
+        terms_url("changelist"),
+        {"action": "delete_selected", "_selected_action": [terms.pk], "post": "yes"},
+    )
+
+    assert TermsOfUse.objects.filter(pk=terms.pk).exists()
+
+
+def test_published_version_shows_its_text_as_readers_see_it(admin_client):
+    terms = TermsOfUseFactory(body="<p>Be <strong>kind</strong>.</p>")
+
+    response = admin_client.get(terms_url("change", terms.pk))
+
+    assert b"<p>Be <strong>kind</strong>.</p>" in response.content
+
+
+def test_terms_editor_page_allows_its_import_map_by_nonce_only(admin_client):
+    policy = admin_client.get(terms_url("add"))["Content-Security-Policy"]
+
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
