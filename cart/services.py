@@ -50,7 +50,14 @@ def cart_merge_on_login(*, request: HttpRequest, user: AbstractBaseUser) -> None
     already_saved = session.get(OWNER_KEY) == user.pk
 
     with transaction.atomic():
-        saved, _ = SavedCart.objects.select_for_update().get_or_create(user=user)
+        saved = SavedCart.objects.select_for_update().filter(user=user).first()
+        if saved is None and not session_lines:
+            # Nothing saved and nothing to save: most log-ins end here.
+            Cart(request).replace({})
+            session[OWNER_KEY] = user.pk
+            return
+        if saved is None:
+            saved = SavedCart.objects.create(user=user)
         merged: dict[str, int] = {}
         if not already_saved:
             merged = {str(line.product_id): line.quantity for line in saved.lines.all()}
