@@ -1,0 +1,2 @@
+def seed_demo_content():
+    return ""
