@@ -130,8 +130,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_cards(self):
-        """Everything a story card shows, in a constant number of queries."""
-        return self.select_related("section").with_bylines()
+        """Everything a story card shows, in a constant number of queries (and no body)."""
+        return self.select_related("section").with_bylines().defer("body", "body_text")
 
 
 class Article(models.Model):
@@ -303,8 +303,16 @@ class Article(models.Model):
 
     @property
     def was_updated(self) -> bool:
-        """Edited noticeably after it went live (readers are told "Updated: ...")."""
-        return bool(self.published_at and self.updated_at - self.published_at > UPDATE_NOTICE_AFTER)
+        """Edited noticeably after it went live (readers are told "Updated: ...").
+
+        Measured from the later of publication and creation, so a story entered
+        with an earlier publication time (an import, a backdated item) does not
+        count as updated.
+        """
+        if not self.published_at or not self.updated_at:
+            return False
+        baseline = max(self.published_at, self.created_at or self.published_at)
+        return self.updated_at - baseline > UPDATE_NOTICE_AFTER
 
     @property
     def word_count(self) -> int:
@@ -367,7 +375,7 @@ class Article(models.Model):
             Article.objects.published()
             .filter(Q(section_id=self.section_id) | Q(tags__in=tag_ids))
             .exclude(pk=self.pk)
-            .select_related("section")
+            .for_cards()
             .distinct()[:limit]
         )
 

@@ -86,7 +86,7 @@ class ArticleFactory(DjangoModelFactory):
     body = factory.LazyFunction(lambda: "<p>The council met on Tuesday.</p><p>It voted.</p>")
     section = factory.SubFactory(SectionFactory)
     status = Article.Status.PUBLISHED
-    published_at = factory.Sequence(lambda n: timezone.now() - timedelta(hours=n + 1))
+    published_at = factory.Sequence(lambda n: timezone.now() - timedelta(seconds=n + 1))
 
     @factory.post_generation
     def authors(self, create, authors, **kwargs):

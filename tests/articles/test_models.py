@@ -159,14 +159,20 @@ def test_related_stories_share_section_or_tag_and_are_live():
     assert set(story.related()) == {same_section, same_tag}
 
 
-def test_was_updated_only_after_a_real_edit_after_publication():
+def test_was_updated_only_after_a_real_edit_after_publication(travel_to):
     story = ArticleFactory(published_at=timezone.now())
     assert not story.was_updated
 
-    story.published_at = timezone.now() - timedelta(days=1)
+    travel_to(timezone.now() + timedelta(hours=1))
     story.save()
 
     assert story.was_updated
+
+
+def test_backdated_story_is_not_shown_as_updated():
+    story = ArticleFactory(published_at=timezone.now() - timedelta(days=30))
+
+    assert not story.was_updated
 
 
 def test_get_absolute_url_of_section_tag_and_author():
