@@ -12,7 +12,8 @@ row. Instead:
   `incr`. When the counter goes from nothing (or zero) to one, the story's id
   is appended to a *dirty log* so a flush can find it. The log is a sequence
   of cache keys numbered by an atomic `incr` on its head; the cache API has no
-  sets, and this works alike on the local-memory cache and on Redis.
+  sets, and this works alike on the local-memory cache and on Redis. A flush
+  reads the log from its tail and marks what it read as processed.
 * `view_counts_flush()` moves the pending counts to `Article.view_count` in
   batches of `F()` updates. It *claims* a count by decrementing the counter by
   exactly the amount it read, and writes only what it claimed. Views that
@@ -55,18 +56,21 @@ FLUSH_LOCK_SECONDS = 120
 LOG_GAP_GRACE_SECONDS = 30
 #: Log slots read per flush.
 FLUSH_BATCH = 5000
+#: A processed log slot is kept this long as a tombstone (see _mark_processed).
+TOMBSTONE_SECONDS = 3600
+PROCESSED = 0
 
 
 def _incr(key: str, delta: int = 1) -> int:
     """Atomically add `delta` to `key`, creating it at `delta`; return the new value."""
     while True:
+        try:
+            return cache.incr(key, delta)  # the usual case: the counter exists
+        except ValueError:
+            pass
         if cache.add(key, delta, timeout=None):
             return delta
-        try:
-            return cache.incr(key, delta)
-        except ValueError:
-            # Evicted between add() and incr(): try again.
-            continue
+        # Someone else created it between our incr() and add(): incr again.
 
 
 def _log_append(article_id: int) -> None:
@@ -110,7 +114,7 @@ def _dirty_ids() -> tuple[set[int], int]:
         if article_id is None and not _gap_expired(slot):
             # Its writer has taken the slot number but not yet written the id.
             break
-        if article_id is not None:
+        if article_id:  # not a gap given up on, not already processed
             ids.add(article_id)
         new_tail = slot
     return ids, new_tail
@@ -165,10 +169,38 @@ def _give_back(claims: dict[int, int]) -> None:
             _log_append(article_id)
 
 
-def _forget_log(old_tail: int, new_tail: int) -> None:
-    cache.delete_many([LOG_SLOT_KEY.format(slot) for slot in range(old_tail + 1, new_tail + 1)])
+def _mark_processed(old_tail: int, new_tail: int) -> None:
+    # Tombstones rather than deletions: a flush that raced another one and
+    # moved the tail backwards then reads these as done, not as gaps to wait on.
+    cache.set_many(
+        {LOG_SLOT_KEY.format(slot): PROCESSED for slot in range(old_tail + 1, new_tail + 1)},
+        timeout=TOMBSTONE_SECONDS,
+    )
     if (cache.get(LOG_TAIL_KEY) or 0) < new_tail:
         cache.set(LOG_TAIL_KEY, new_tail, timeout=None)
+
+
+def _flush_unlocked() -> int:
+    """The flush itself: safe to run concurrently (see the module docstring)."""
+    total = 0
+    # Stories logged again during this flush wait for the next one, so a
+    # steady stream of views cannot keep one flush going for ever.
+    stop_at = cache.get(LOG_HEAD_KEY) or 0
+    while True:
+        old_tail = cache.get(LOG_TAIL_KEY) or 0
+        if old_tail >= stop_at:
+            return total
+        article_ids, new_tail = _dirty_ids()
+        if new_tail == old_tail:
+            return total
+        claims = _claim(article_ids)
+        try:
+            _write(claims)
+        except BaseException:
+            _give_back(claims)
+            raise
+        _mark_processed(old_tail, new_tail)
+        total += sum(claims.values())
 
 
 def view_counts_flush() -> int:
@@ -179,25 +211,7 @@ def view_counts_flush() -> int:
     if not cache.add(FLUSH_LOCK_KEY, 1, timeout=FLUSH_LOCK_SECONDS):
         return 0
     try:
-        total = 0
-        # Stories logged again during this flush wait for the next one, so a
-        # steady stream of views cannot keep one flush going for ever.
-        stop_at = cache.get(LOG_HEAD_KEY) or 0
-        while True:
-            old_tail = cache.get(LOG_TAIL_KEY) or 0
-            if old_tail >= stop_at:
-                return total
-            article_ids, new_tail = _dirty_ids()
-            if new_tail == old_tail:
-                return total
-            claims = _claim(article_ids)
-            try:
-                _write(claims)
-            except BaseException:
-                _give_back(claims)
-                raise
-            _forget_log(old_tail, new_tail)
-            total += sum(claims.values())
+        return _flush_unlocked()
     finally:
         cache.delete(FLUSH_LOCK_KEY)
 
