@@ -12,6 +12,7 @@ from factory.django import DjangoModelFactory
 from PIL import Image
 
 from articles.models import Article, ArticleAuthor, Author, Section, Tag
+from articles.roles import roles_ensure
 
 
 def image_file(width: int = 1200, height: int = 675, name: str = "lead.png") -> SimpleUploadedFile:
@@ -32,6 +33,7 @@ class UserFactory(DjangoModelFactory):
     @factory.post_generation
     def groups(self, create, names, **kwargs):
         if create and names:
+            roles_ensure()  # a transactional test before this one may have flushed them
             self.groups.add(*Group.objects.filter(name__in=names))
         if create:
             self.save()

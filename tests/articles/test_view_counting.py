@@ -117,7 +117,7 @@ def test_shown_count_is_database_plus_pending(client, story, flush_not_due):
 
     page = client.get(story.get_absolute_url()).content.decode()
 
-    assert "<span data-view-count>1,234</span> views" in page
+    assert "Views: <span data-view-count>1,234</span>" in page
 
 
 def test_article_page_does_not_count_by_being_rendered(client, story):
