@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
+from tests.articles.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    TagFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -393,3 +399,50 @@ def test_rest_of_the_site_keeps_the_strict_policy(client, editor):
     response = login(client, editor).get("/")
 
     assert "nonce-" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"), [("article", "tags"), ("articleauthor", "author")]
+)
+def test_writer_can_use_the_tag_and_author_autocompletes(client, writer, model_name, field_name):
+    TagFactory(name="Harbour")
+    AuthorFactory(name="Harbour Desk")
+    login(client, writer)
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "articles",
+            "model_name": model_name,
+            "field_name": field_name,
+            "term": "harb",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.json()["results"]) == 1
+
+
+def test_editor_creates_schedules_previews_and_publishes_in_the_admin(client, editor):
+    login(client, editor)
+    next_week = timezone.localtime() + timedelta(days=7)
+    client.post(
+        ADD_URL,
+        form_data(
+            section=SectionFactory(),
+            author=AuthorFactory(),
+            status="published",
+            published_at_0=next_week.strftime("%Y-%m-%d"),
+            published_at_1=next_week.strftime("%H:%M:%S"),
+        ),
+    )
+    story = Article.objects.get()
+    assert story.is_scheduled
+
+    preview = client.get(reverse("articles:preview", args=[story.pk]))
+    assert preview.status_code == HTTPStatus.OK
+
+    client.post(LIST_URL, {"action": "publish_now", "_selected_action": [story.pk]})
+    client.logout()
+
+    assert client.get(Article.objects.get().get_absolute_url()).status_code == HTTPStatus.OK
