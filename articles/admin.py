@@ -21,6 +21,7 @@ from django.utils.csp import CSP
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, ArticleAuthor, Author, Section, Tag
+from articles.services import view_count_pending
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
@@ -98,7 +99,7 @@ class BylineInline(admin.TabularInline):
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline]
-    list_display = ["headline", "section", "status_label", "published_at", "byline", "view_count"]
+    list_display = ["headline", "section", "status_label", "published_at", "byline", "views"]
     list_filter = ["status", "section", "authors", "published_at"]
     list_select_related = ["section"]
     search_fields = ["headline", "standfirst", "slug"]
@@ -203,6 +204,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description="status", ordering="status")
     def status_label(self, obj):
         return "Scheduled" if obj.is_scheduled else obj.get_status_display()
+
+    @admin.display(description="views", ordering="view_count")
+    def views(self, obj):
+        # What readers see: the database count plus views not yet flushed to it.
+        return obj.view_count + view_count_pending(article_id=obj.pk)
 
     @admin.display(description="authors")
     def byline(self, obj):
