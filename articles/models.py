@@ -1,0 +1,424 @@
+"""
+Stories and everything a reader finds them by: sections, tags and authors.
+
+There is one definition of "published" (`Article.objects.published()`): the
+status says so *and* the publication time has come. A story with a future
+`published_at` is scheduled and appears on its own at that moment, with no cron.
+Every public page, feed, sitemap, search and count goes through that queryset.
+"""
+
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
+
+from articles.html import html_to_text, sanitise_html
+from articles.images import lead_image_renditions
+
+#: Words a reader gets through in a minute, for the reading time.
+WORDS_PER_MINUTE = 225
+#: An edit this long after publication is shown to readers as "Updated".
+UPDATE_NOTICE_AFTER = timedelta(minutes=10)
+
+#: What the body editor offers; its output is still sanitised on save (see html.py).
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Underline": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "HorizontalRule": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+}
+
+
+class Section(models.Model):
+    """A desk of the newsroom (City, Business, ...). Every story belongs to exactly one."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, help_text="Part of the section's address.")
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown at the top of the section page."
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Sections are listed in the header and on the front page by this."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    """A subject that runs across sections ("housing", "elections")."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """
+    The name on a byline. A separate profile rather than the user account, because
+    bylines include contributors and agencies without a log-in, and a byline must
+    survive its writer leaving (the account link is then simply cleared).
+    """
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    bio = models.TextField("short bio", blank=True, max_length=600)
+    photo = models.ImageField(upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        help_text="The staff account that writes under this byline, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Stories a reader may see: published, and their publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_bylines(self):
+        """Prefetch the authors in byline order (`article.byline_authors`)."""
+        return self.prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("order", "pk"),
+            )
+        )
+
+    def for_cards(self):
+        """Everything a story card shows, in a constant number of queries (and no body)."""
+        return self.select_related("section").with_bylines().defer("body", "body_text")
+
+
+class Article(models.Model):
+    """A story. Readers see it once it is published and its publication time has come."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        help_text="Part of the story's address, with its publication date. "
+        "It cannot change once the story is live.",
+    )
+    standfirst = models.TextField(
+        max_length=400,
+        help_text="The one- or two-sentence summary under the headline, in lists and feeds.",
+    )
+    body = ProseEditorField(
+        blank=True,
+        extensions=BODY_EDITOR_EXTENSIONS,
+        sanitize=sanitise_html,
+    )
+    body_text = models.TextField(
+        editable=False, default="", help_text="The body without markup, for search."
+    )
+    lead_image = models.ImageField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it. Required with an image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
+    lead_image_credit = models.CharField(
+        "credit", max_length=120, blank=True, help_text="Photographer or agency."
+    )
+    lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="A time in the future schedules the story: readers see it from then on.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    view_count = models.PositiveBigIntegerField(
+        "views",
+        default=0,
+        editable=False,
+        help_text="Moved here from the cache in batches; see services.view_counts_flush().",
+    )
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=70,
+        blank=True,
+        help_text="For search engines; the headline if empty.",
+    )
+    seo_description = models.CharField(
+        "SEO description",
+        max_length=160,
+        blank=True,
+        help_text="For search engines and link previews; the standfirst if empty.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["view_count", "body_text", "lead_image_renditions", "updated_at"]
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish and schedule stories")]
+        constraints = [
+            # The address is /yyyy/mm/dd/slug/: a slug is unique on its day.
+            models.UniqueConstraint(
+                TruncDate("published_at"),
+                "slug",
+                name="articles_article_unique_slug_per_day",
+                violation_error_message="Another story published that day has this slug.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="articles_article_published_has_time",
+                violation_error_message="A published story needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_image="") | ~Q(lead_image_alt=""),
+                name="articles_article_image_has_alt",
+                violation_error_message="A lead image needs alt text.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="articles_live_idx")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitise_html(self.body)
+        self.body_text = html_to_text(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+        source = self.lead_image.name if self.lead_image else ""
+        if source != self.renditions_source:
+            self.lead_image_renditions = lead_image_renditions(self.lead_image) if source else {}
+            # A plain UPDATE: renditions are derived data, not an edit worth a history entry.
+            type(self).objects.filter(pk=self.pk).update(
+                lead_image_renditions=self.lead_image_renditions
+            )
+
+    def get_absolute_url(self):
+        published = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:article",
+            kwargs={
+                "year": f"{published.year:04d}",
+                "month": f"{published.month:02d}",
+                "day": f"{published.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def clean(self):
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the image for readers who cannot see it."}
+            )
+
+    @property
+    def is_live(self) -> bool:
+        """Whether readers can see it now (the same rule as `published()`)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def was_updated(self) -> bool:
+        """Edited noticeably after it went live (readers are told "Updated: ...").
+
+        Measured from the later of publication and creation, so a story entered
+        with an earlier publication time (an import, a backdated item) does not
+        count as updated.
+        """
+        if not self.published_at or not self.updated_at:
+            return False
+        baseline = max(self.published_at, self.created_at or self.published_at)
+        return self.updated_at - baseline > UPDATE_NOTICE_AFTER
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body_text.split())
+
+    @property
+    def reading_time(self) -> int:
+        """Minutes to read the body, at least one."""
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+    @property
+    def byline_authors(self) -> list["Author"]:
+        """Authors in byline order (prefetched by `ArticleQuerySet.with_bylines`)."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def renditions_source(self) -> str:
+        return (self.lead_image_renditions or {}).get("source", "")
+
+    @property
+    def lead_image_sizes(self) -> list[dict]:
+        """The lead image's renditions, narrowest first: `name`, `width`, `height`."""
+        return (self.lead_image_renditions or {}).get("sizes", [])
+
+    @property
+    def lead_image_srcset(self) -> str:
+        storage = self.lead_image.storage
+        return ", ".join(
+            f"{storage.url(size['name'])} {size['width']}w" for size in self.lead_image_sizes
+        )
+
+    @property
+    def lead_image_default(self) -> dict | None:
+        """The rendition for browsers without `srcset` support: the widest up to 960px."""
+        sizes = self.lead_image_sizes
+        if not sizes:
+            return None
+        fitting = [size for size in sizes if size["width"] <= 960] or sizes[:1]
+        size = fitting[-1]
+        return size | {"url": self.lead_image.storage.url(size["name"])}
+
+    @property
+    def lead_image_largest_url(self) -> str:
+        """For Open Graph and JSON-LD, which want one big picture."""
+        sizes = self.lead_image_sizes
+        return self.lead_image.storage.url(sizes[-1]["name"]) if sizes else ""
+
+    @property
+    def title_for_search_engines(self) -> str:
+        return self.seo_title or self.headline
+
+    @property
+    def description_for_search_engines(self) -> str:
+        return self.seo_description or self.standfirst
+
+    def related(self, limit: int = 4):
+        """Other live stories from the same section or sharing a tag, newest first."""
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        return (
+            Article.objects.published()
+            .filter(Q(section_id=self.section_id) | Q(tags__in=tag_ids))
+            .exclude(pk=self.pk)
+            .for_cards()
+            .distinct()[:limit]
+        )
+
+    def previous_published(self):
+        return (
+            Article.objects.published()
+            .filter(
+                Q(published_at__lt=self.published_at)
+                | Q(published_at=self.published_at, pk__lt=self.pk)
+            )
+            .order_by("-published_at", "-pk")
+            .only("headline", "slug", "published_at")
+            .first()
+        )
+
+    def next_published(self):
+        return (
+            Article.objects.published()
+            .filter(
+                Q(published_at__gt=self.published_at)
+                | Q(published_at=self.published_at, pk__gt=self.pk)
+            )
+            .order_by("published_at", "pk")
+            .only("headline", "slug", "published_at")
+            .first()
+        )
+
+
+class ArticleAuthor(models.Model):
+    """One name on a story's byline, in order (the first author is named first)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "byline"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="articles_byline_author_once_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"

@@ -1,9 +1,52 @@
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, register_converter
 
 from articles import views
+from articles.feeds import LatestStoriesAtomFeed, LatestStoriesFeed
+from articles.sitemaps import SITEMAPS, NewsSitemap
+
+
+class FourDigitConverter:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+class TwoDigitConverter(FourDigitConverter):
+    regex = "[0-9]{2}"
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+register_converter(FourDigitConverter, "yyyy")
+register_converter(TwoDigitConverter, "dd")
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.article_detail, name="article"),
+    path("<yyyy:year>/", views.YearArchiveView.as_view(), name="archive-year"),
+    path("<yyyy:year>/<dd:month>/", views.MonthArchiveView.as_view(), name="archive-month"),
+    path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
+    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("search/", views.search, name="search"),
+    path("preview/<int:pk>/", views.article_preview, name="preview"),
+    path("api/views/<int:pk>/", views.view_beacon, name="view-beacon"),
+    path("feed/", LatestStoriesFeed(), name="feed"),
+    path("feed/atom/", LatestStoriesAtomFeed(), name="feed-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-news.xml",
+        sitemap,
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
+        name="sitemap-news",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -1,5 +1,294 @@
-from django.shortcuts import render
+"""
+Reader-facing pages. Each reads published stories only, through
+`Article.objects.published()`, in a constant number of queries.
+"""
+
+import datetime
+import json
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import _json_script_escapes
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from django.views.generic import ListView
+
+from articles import services
+from articles.models import Article, Author, Section, Tag
+from articles.search import MAX_QUERY_LENGTH, search_articles, search_terms
+
+STORIES_PER_PAGE = 12
+SEARCH_RESULTS_PER_PAGE = 10
+SECTION_BLOCK_SIZE = 4
 
 
+def paginate(request: HttpRequest, items, per_page: int):
+    """The page of `items` asked for by `?page=`; any page that does not exist is a 404."""
+    try:
+        return Paginator(items, per_page).page(request.GET.get("page", "1"))
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
+
+
+class StoryListView(ListView):
+    """A paginated list of published stories; subclasses narrow it and name it."""
+
+    template_name = "articles/article_list.html"
+    paginate_by = STORIES_PER_PAGE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_cards()
+
+    def paginate_queryset(self, queryset, page_size):
+        # Django's own accepts ?page=last; we want one address per page and a
+        # 404 for any other value.
+        page = paginate(self.request, queryset, page_size)
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+
+@require_safe
 def home(request):
-    return render(request, "articles/home.html")
+    """Front page: the lead story, the latest stories, and a block per section."""
+    page = paginate(request, Article.objects.published().for_cards(), STORIES_PER_PAGE)
+    stories = list(page.object_list)
+    context = {"page_obj": page, "lead": None, "latest": stories, "section_blocks": []}
+    if page.number == 1 and stories:
+        context["lead"], context["latest"] = stories[0], stories[1:]
+        context["section_blocks"] = section_blocks(exclude=[story.pk for story in stories])
+    return render(request, "articles/home.html", context)
+
+
+def section_blocks(*, exclude: list[int]) -> list[dict]:
+    """The newest few stories of each section, in one query (a window function)."""
+    ranked = (
+        Article.objects.published()
+        .exclude(pk__in=exclude)
+        .for_cards()
+        .annotate(
+            place=Window(RowNumber(), partition_by="section_id", order_by=["-published_at", "-pk"])
+        )
+        .filter(place__lte=SECTION_BLOCK_SIZE)
+        .order_by("section__order", "section__name", "place")
+    )
+    blocks: dict[int, dict] = {}
+    for story in ranked:
+        blocks.setdefault(story.section_id, {"section": story.section, "stories": []})
+        blocks[story.section_id]["stories"].append(story)
+    return list(blocks.values())
+
+
+def _article_context(request: HttpRequest, article: Article, *, preview: bool = False) -> dict:
+    return {
+        "article": article,
+        "preview": preview,
+        "views": article.view_count + services.view_count_pending(article_id=article.pk),
+        "related": article.related(),
+        "previous_story": None if preview else article.previous_published(),
+        "next_story": None if preview else article.next_published(),
+        "structured_data": structured_data(request, article),
+    }
+
+
+@require_safe
+def article_detail(request, year, month, day, slug):
+    try:
+        published_on = datetime.date(int(year), int(month), int(day))
+    except ValueError as error:
+        raise Http404("No such date.") from error
+    article = (
+        Article.objects.published()
+        .filter(slug=slug, published_at__date=published_on)
+        .select_related("section")
+        .with_bylines()
+        .prefetch_related("tags")
+        .first()
+    )
+    if article is None:
+        raise Http404("No story at this address.")
+    return render(request, "articles/article_detail.html", _article_context(request, article))
+
+
+@never_cache
+@staff_member_required
+def article_preview(request, pk):
+    """Any story as readers would see it, for staff, whatever its status or time."""
+    if not request.user.has_perm("articles.view_article"):
+        raise PermissionDenied
+    article = get_object_or_404(
+        Article.objects.select_related("section").with_bylines().prefetch_related("tags"), pk=pk
+    )
+    return render(
+        request, "articles/article_detail.html", _article_context(request, article, preview=True)
+    )
+
+
+def structured_data(request: HttpRequest, article: Article) -> str:
+    """A schema.org NewsArticle as JSON-LD (data, not script: no CSP nonce needed)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.description_for_search_engines,
+        "datePublished": article.published_at,
+        "dateModified": article.updated_at,
+        "articleSection": article.section.name,
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": request.build_absolute_uri(author.get_absolute_url()),
+            }
+            for author in article.byline_authors
+        ],
+        "publisher": {"@type": "Organization", "name": "Newsroom"},
+    }
+    if article.published_at:
+        data["mainEntityOfPage"] = request.build_absolute_uri(article.get_absolute_url())
+    if article.lead_image_largest_url:
+        data["image"] = [request.build_absolute_uri(article.lead_image_largest_url)]
+    # The same escaping as json_script: "</script>" in a headline stays inert.
+    return mark_safe(  # noqa: S308
+        json.dumps(data, cls=DjangoJSONEncoder).translate(_json_script_escapes)
+    )
+
+
+class SectionView(StoryListView):
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.section.name,
+            description=self.section.description,
+            listing=self.section,
+            **kwargs,
+        )
+
+
+class TagView(StoryListView):
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=f"Tagged “{self.tag.name}”", listing=self.tag, **kwargs
+        )
+
+
+class AuthorView(StoryListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(authors=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.author.name, author=self.author, listing=self.author, **kwargs
+        )
+
+
+class YearArchiveView(StoryListView):
+    template_name = "articles/archive.html"
+
+    def get_queryset(self):
+        self.year = int(self.kwargs["year"])
+        if self.year < 1:
+            raise Http404("No such year.")
+        return super().get_queryset().filter(published_at__year=self.year)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(heading=f"Stories from {self.year}", **kwargs)
+        if not context["paginator"].count:
+            raise Http404("Nothing was published then.")
+        context["months"] = (
+            Article.objects.published()
+            .filter(published_at__year=self.year)
+            .dates("published_at", "month")
+        )
+        return context
+
+
+class MonthArchiveView(StoryListView):
+    template_name = "articles/archive.html"
+
+    def get_queryset(self):
+        try:
+            self.month = datetime.date(int(self.kwargs["year"]), int(self.kwargs["month"]), 1)
+        except ValueError as error:
+            raise Http404("No such month.") from error
+        return (
+            super()
+            .get_queryset()
+            .filter(published_at__year=self.month.year, published_at__month=self.month.month)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            heading=f"Stories from {self.month:%B %Y}", archive_year=self.month.year, **kwargs
+        )
+        if not context["paginator"].count:
+            raise Http404("Nothing was published then.")
+        return context
+
+
+@require_safe
+def search(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    context = {"query": query, "terms": search_terms(query), "page_obj": None, "results": []}
+    if context["terms"]:
+        page = paginate(request, search_articles(query), SEARCH_RESULTS_PER_PAGE)
+        found = Article.objects.published().for_cards().in_bulk(list(page.object_list))
+        context |= {
+            "page_obj": page,
+            "results": [found[pk] for pk in page.object_list if pk in found],
+            "query_string": urlencode({"q": query}),
+        }
+    return render(request, "articles/search.html", context)
+
+
+# The beacon is a cross-origin-safe, state-free counter: it reads no cookie and
+# changes nothing a visitor owns, so a CSRF token (which a cached page could
+# not carry anyway) would protect nothing. A forged POST can only add a view,
+# as a reader's visit would.
+@csrf_exempt
+@never_cache
+@require_POST
+def view_beacon(request, pk):
+    """Count a view of a published story; answer with its current count."""
+    services.view_counts_flush_if_due()
+    view_count = (
+        Article.objects.published().filter(pk=pk).values_list("view_count", flat=True).first()
+    )
+    if view_count is None:
+        raise Http404("No such story.")
+    pending = services.view_record(article_id=pk)
+    return JsonResponse({"views": view_count + pending})
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /preview/",
+        "Disallow: /api/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap-news'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

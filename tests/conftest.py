@@ -20,6 +20,19 @@ def _media_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def warm_site_caches(db):
+    """
+    Fill the site-wide lookups that every page makes once and then keeps in the
+    cache (the current terms of use, the section navigation), so that a query
+    budget measures the page itself in steady state. Warmed through a 404
+    page: it renders base.html but is never stored by the page cache.
+    """
+    from django.test import Client
+
+    Client().get("/__warm-site-caches__/")
+
+
 # --- Browser tests ---------------------------------------------------------------
 # Playwright drives Debian's chromium package; `playwright install` cannot
 # download browsers on our machines. In CI a missing browser is a failure, not

@@ -88,7 +88,9 @@ def test_versions_list_shows_what_changed_and_hides_scheduled_ones(client, new_t
     assert "2099-01" not in page
 
 
-def test_terms_pages_query_count_is_constant(client, django_assert_max_num_queries, terms):
+def test_terms_pages_query_count_is_constant(
+    client, django_assert_max_num_queries, terms, warm_site_caches
+):
     TermsOfUseFactory.create_batch(10)
 
     with django_assert_max_num_queries(3):

@@ -1,0 +1,53 @@
+"""RSS and Atom feeds of the latest published stories."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from articles.models import Article
+
+FEED_LENGTH = 30
+
+
+class LatestStoriesFeed(Feed):
+    title = "Newsroom: latest stories"
+    link = reverse_lazy("articles:home")
+    description = "The newest stories from Newsroom, as they are published."
+    feed_copyright = "Newsroom"
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .select_related("section")
+            .with_bylines()
+            .prefetch_related("tags")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return ", ".join(author.name for author in item.byline_authors) or None
+
+    def item_categories(self, item):
+        return [item.section.name, *(tag.name for tag in item.tags.all())]
+
+    def item_guid(self, item):
+        # Stable even if the address ever had to change.
+        return f"newsroom-article-{item.pk}"
+
+    item_guid_is_permalink = False
+
+
+class LatestStoriesAtomFeed(LatestStoriesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestStoriesFeed.description

@@ -1,0 +1,103 @@
+"""factory-boy factories for the articles app."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+from PIL import Image
+
+from articles.models import Article, ArticleAuthor, Author, Section, Tag
+from articles.roles import roles_ensure
+
+
+def image_file(width: int = 1200, height: int = 675, name: str = "lead.png") -> SimpleUploadedFile:
+    buffer = BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"staff{n}@example.com")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "pw-staff-123456")
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        if create and names:
+            roles_ensure()  # a transactional test before this one may have flushed them
+            self.groups.add(*Group.objects.filter(name__in=names))
+        if create:
+            self.save()
+
+
+class SectionFactory(DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    description = factory.Faker("sentence")
+    order = factory.Sequence(lambda n: n)
+
+
+class TagFactory(DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"Tag {n}")
+    slug = factory.Sequence(lambda n: f"tag-{n}")
+
+
+class AuthorFactory(DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+    bio = factory.Faker("sentence")
+
+
+class ArticleFactory(DjangoModelFactory):
+    """A live story by default; `draft=True`, `scheduled=True` or `in_review=True` otherwise."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    class Params:
+        draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
+        in_review = factory.Trait(status=Article.Status.IN_REVIEW, published_at=None)
+        scheduled = factory.Trait(
+            status=Article.Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1)),
+        )
+
+    headline = factory.Faker("sentence", nb_words=6)
+    slug = factory.Sequence(lambda n: f"story-{n}")
+    standfirst = factory.Faker("sentence", nb_words=18)
+    body = factory.LazyFunction(lambda: "<p>The council met on Tuesday.</p><p>It voted.</p>")
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.Sequence(lambda n: timezone.now() - timedelta(seconds=n + 1))
+
+    @factory.post_generation
+    def authors(self, create, authors, **kwargs):
+        if not create:
+            return
+        for order, author in enumerate(authors if authors is not None else [AuthorFactory()]):
+            ArticleAuthor.objects.create(article=self, author=author, order=order)
+
+    @factory.post_generation
+    def tags(self, create, tags, **kwargs):
+        if create and tags:
+            self.tags.add(*tags)

@@ -1,0 +1,119 @@
+"""The reader's pages and the editor's form in a real browser: accessible and CSP-clean."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.articles.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    TagFactory,
+    UserFactory,
+    image_file,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+@pytest.fixture
+def newsroom():
+    city, sport = (
+        SectionFactory(name="City", slug="city"),
+        SectionFactory(name="Sport", slug="sport"),
+    )
+    tag = TagFactory(name="Harbour", slug="harbour")
+    writers = [AuthorFactory(name="Ada Lee"), AuthorFactory(name="Bo Ng")]
+    now = timezone.now()
+    for n in range(16):
+        ArticleFactory(
+            headline=f"Harbour story {n}",
+            section=city if n % 2 else sport,
+            tags=[tag],
+            authors=writers[: 1 + n % 2],
+            published_at=now - timedelta(hours=n + 1),
+            **(
+                {"lead_image": image_file(800, 450), "lead_image_alt": f"Picture {n}"}
+                if n < 3
+                else {}
+            ),
+        )
+    return ArticleFactory(
+        headline="Ferry returns",
+        body="<p>The ferry is back.</p><h2>Times</h2><ul><li>Hourly</li></ul>",
+        section=city,
+        tags=[tag],
+        authors=writers,
+        lead_image=image_file(1600, 900),
+        lead_image_alt="The ferry at the pier",
+        lead_image_caption="The first crossing.",
+        lead_image_credit="Jo Park",
+        published_at=now - timedelta(minutes=30),
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_front_page_has_no_axe_violations(
+    live_server, page, axe_violations, csp_violations, newsroom, scheme
+):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(live_server.url + "/")
+
+    assert page.locator(".article-card--lead").count() == 1
+    assert axe_violations(page) == []
+    assert csp_violations == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_article_page_has_no_axe_violations(
+    live_server, page, axe_violations, csp_violations, newsroom, scheme
+):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(live_server.url + newsroom.get_absolute_url())
+
+    assert page.locator("h1").inner_text() == "Ferry returns"
+    assert axe_violations(page) == []
+    assert csp_violations == []
+
+
+def test_article_page_beacon_counts_the_view_and_shows_it(live_server, page, newsroom):
+    page.goto(live_server.url + newsroom.get_absolute_url())
+
+    page.wait_for_function("document.querySelector('[data-view-count]').textContent === '1'")
+    page.reload()
+    page.wait_for_function("document.querySelector('[data-view-count]').textContent === '2'")
+
+
+def test_search_page_has_no_axe_violations(
+    live_server, page, axe_violations, csp_violations, newsroom
+):
+    page.goto(live_server.url + "/search/?q=harbour")
+
+    assert page.locator(".article-card").count() == 10
+    assert axe_violations(page) == []
+    assert csp_violations == []
+
+
+def test_admin_story_form_runs_the_editor_without_csp_errors(
+    live_server, page, csp_violations, newsroom
+):
+    editor = UserFactory(groups=["Editor"])
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", editor.email)
+    page.fill("#id_password", "pw-staff-123456")
+    page.click("input[type=submit]")
+
+    page.goto(live_server.url + f"/admin/articles/article/{newsroom.pk}/change/")
+    page.locator(".prose-editor > .ProseMirror").wait_for()
+    page.locator(".prose-editor > .ProseMirror").click()
+    page.keyboard.press("End")
+    page.keyboard.type(" Extra words.")
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
+
+    assert page.locator(".errornote").count() == 0
+    assert page.locator(".messagelist .success").count() == 1
+    assert csp_violations == []
+    newsroom.refresh_from_db()
+    assert "Extra words." in newsroom.body

@@ -1,0 +1,113 @@
+"""Feeds and sitemaps: valid XML, live stories only."""
+
+from datetime import timedelta
+from http import HTTPStatus
+from xml.etree import ElementTree
+
+import pytest
+from django.utils import timezone
+
+from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def xml(client, path):
+    response = client.get(path)
+    assert response.status_code == HTTPStatus.OK
+    return response, ElementTree.fromstring(response.content)  # noqa: S314 (our own output)
+
+
+def sitemap_locations(client, path):
+    return [loc.text for loc in xml(client, path)[1].iter(f"{SITEMAP}loc")]
+
+
+def test_rss_feed_lists_live_stories_newest_first(client):
+    ArticleFactory(headline="Older", published_at=timezone.now() - timedelta(days=1))
+    newer = ArticleFactory(headline="Newer", published_at=timezone.now() - timedelta(hours=1))
+    ArticleFactory(headline="Draft", draft=True)
+    ArticleFactory(headline="Scheduled", scheduled=True)
+
+    response, rss = xml(client, "/feed/")
+
+    assert response["Content-Type"].startswith("application/rss+xml")
+    assert [item.findtext("title") for item in rss.iter("item")] == ["Newer", "Older"]
+    assert rss.find("channel/item/link").text == f"http://testserver{newer.get_absolute_url()}"
+
+
+def test_rss_item_has_summary_date_author_and_categories(client):
+    ArticleFactory(
+        standfirst="The short version.",
+        section=SectionFactory(name="City"),
+        tags=[TagFactory(name="Transport")],
+        authors=[AuthorFactory(name="Ada Lee")],
+    )
+
+    item = xml(client, "/feed/")[1].find("channel/item")
+
+    assert item.findtext("description") == "The short version."
+    assert item.findtext("pubDate")
+    assert "Ada Lee" in ElementTree.tostring(item, encoding="unicode")
+    assert [category.text for category in item.iter("category")] == ["City", "Transport"]
+
+
+def test_atom_feed_lists_live_stories(client):
+    ArticleFactory(headline="In the feed")
+    ArticleFactory(headline="Not yet", scheduled=True)
+
+    response, atom = xml(client, "/feed/atom/")
+
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert [entry.findtext(f"{ATOM}title") for entry in atom.iter(f"{ATOM}entry")] == [
+        "In the feed"
+    ]
+
+
+def test_sitemap_lists_home_live_stories_and_their_listings(client):
+    story = ArticleFactory(
+        section=SectionFactory(slug="city"),
+        tags=[TagFactory(slug="transport")],
+        authors=[AuthorFactory(slug="ada-lee")],
+    )
+    hidden = ArticleFactory(
+        draft=True,
+        published_at=timezone.now() - timedelta(days=1),
+        tags=[TagFactory(slug="secret-tag")],
+        authors=[AuthorFactory(slug="secret-author")],
+    )
+
+    locations = sitemap_locations(client, "/sitemap.xml")
+
+    assert "http://testserver/" in locations
+    assert f"http://testserver{story.get_absolute_url()}" in locations
+    assert "http://testserver/section/city/" in locations
+    assert "http://testserver/tag/transport/" in locations
+    assert "http://testserver/author/ada-lee/" in locations
+    assert f"http://testserver{hidden.get_absolute_url()}" not in locations
+    assert "http://testserver/tag/secret-tag/" not in locations
+    assert "http://testserver/author/secret-author/" not in locations
+
+
+def test_news_sitemap_has_only_the_last_two_days(client):
+    fresh = ArticleFactory(headline="Fresh", published_at=timezone.now() - timedelta(hours=3))
+    ArticleFactory(headline="Stale", published_at=timezone.now() - timedelta(days=3))
+    ArticleFactory(headline="Soon", scheduled=True)
+
+    locations = sitemap_locations(client, "/sitemap-news.xml")
+
+    assert locations == [f"http://testserver{fresh.get_absolute_url()}"]
+
+
+def test_news_sitemap_entries_have_publication_and_title(client):
+    ArticleFactory(headline="Fresh & new", published_at=timezone.now() - timedelta(hours=3))
+
+    news = xml(client, "/sitemap-news.xml")[1].find(f"{SITEMAP}url/{NEWS}news")
+
+    assert news.findtext(f"{NEWS}title") == "Fresh & new"
+    assert news.findtext(f"{NEWS}publication/{NEWS}name") == "Newsroom"
+    assert news.findtext(f"{NEWS}publication/{NEWS}language") == "en"
+    assert news.findtext(f"{NEWS}publication_date").startswith(str(timezone.now().year))

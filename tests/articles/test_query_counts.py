@@ -1,0 +1,86 @@
+"""Every public page costs the same, small number of queries for 5 stories or 50."""
+
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_site_caches")]
+
+#: Queries per page for an anonymous reader (no session, no user queries),
+#: with the site-wide caches warm (see `warm_site_caches`).
+BUDGETS = {
+    "home": 6,
+    "article": 8,
+    "section": 5,
+    "tag": 5,
+    "author": 5,
+    "year": 5,
+    "month": 4,
+    "search": 4,
+    "feed": 3,
+    "feed_atom": 3,
+    "sitemap": 8,
+    "sitemap_news": 2,
+}
+
+
+@pytest.fixture(params=[5, 50], ids=["5 stories", "50 stories"])
+def newsroom(request):
+    sections = [SectionFactory(slug=f"desk-{n}") for n in range(4)]
+    tags = [TagFactory(slug=f"topic-{n}") for n in range(3)]
+    authors = [AuthorFactory(slug=f"writer-{n}") for n in range(3)]
+    now = timezone.now()
+    for n in range(request.param):
+        ArticleFactory(
+            headline=f"Ferry story number {n}",
+            section=sections[n % 4],
+            tags=tags[: 1 + n % 3],
+            authors=authors[: 1 + n % 2],
+            published_at=now - timedelta(hours=n + 1),
+        )
+    ArticleFactory(draft=True, section=sections[0])
+    return Article.objects.published().first()
+
+
+def paths(article):
+    year = f"{article.published_at:%Y}"
+    month = f"{article.published_at:%m}"
+    return {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "section": "/section/desk-0/",
+        "tag": "/tag/topic-0/",
+        "author": "/author/writer-0/",
+        "year": f"/{year}/",
+        "month": f"/{year}/{month}/",
+        "search": "/search/?q=ferry",
+        "feed": "/feed/",
+        "feed_atom": "/feed/atom/",
+        "sitemap": "/sitemap.xml",
+        "sitemap_news": "/sitemap-news.xml",
+    }
+
+
+@pytest.mark.parametrize("page", list(BUDGETS))
+def test_page_queries_are_constant(client, newsroom, page, django_assert_max_num_queries):
+    path = paths(newsroom)[page]
+
+    with django_assert_max_num_queries(BUDGETS[page]):
+        response = client.get(path)
+
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("stories", [13, 50])
+def test_later_front_pages_cost_the_same(client, stories, django_assert_max_num_queries):
+    ArticleFactory.create_batch(stories)
+
+    with django_assert_max_num_queries(4):
+        response = client.get("/?page=2")
+
+    assert response.status_code == HTTPStatus.OK
