@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # The newest Python 3.12+ on the PATH (pyenv reads .python-version: 3.13).
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+# Some machines' pip configuration names local wheel folders that may not
+# exist; pip warns about each one on every install. Keep real errors visible.
+QUIET_PIP = 2>&1 | { grep -v "^WARNING: Location '.*' is ignored" || true; }
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -24,15 +27,15 @@ $(PY):
 	  echo "Newsroom needs Python 3.12 or newer (3.13 recommended); none was found on the PATH." >&2; \
 	  echo "Found: $$(python3 --version 2>&1 || echo 'no python3')" >&2; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	set -o pipefail; $(PIP) install --quiet --upgrade pip $(QUIET_PIP)
 
 $(VENV)/.installed: requirements.txt | $(PY)
-	$(PIP) install --quiet -r requirements.txt
+	set -o pipefail; $(PIP) install --quiet -r requirements.txt $(QUIET_PIP)
 	@rm -f $(VENV)/.installed-dev
 	@touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt | $(PY)
-	$(PIP) install --quiet -r requirements-dev.txt
+	set -o pipefail; $(PIP) install --quiet -r requirements-dev.txt $(QUIET_PIP)
 	@touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
