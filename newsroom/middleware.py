@@ -8,12 +8,24 @@ a pending message) always gets a fresh render, so their cart count and sign-in
 state can never be stored in, or served from, the shared copy.
 
 It is a narrower cousin of Django's UpdateCacheMiddleware and
-FetchFromCacheMiddleware (whose key functions it reuses, so `Vary` headers are
-honoured): it never caches a response that sets a cookie or asks not to be
-cached, and it does not add `Expires`/`max-age` headers, so browsers revalidate
-and a reader who has just added to the cart never sees a stale header.
+FetchFromCacheMiddleware, whose key functions it reuses so that `Vary` headers
+are honoured, with two differences:
+
+* It never caches a response that sets a cookie or asks not to be cached, and
+  it adds no `Expires`/`max-age` headers, so browsers revalidate and a reader
+  who has just added to the cart never sees a stale header.
+* It ignores the `Cookie` header when keying. Nearly every page says
+  `Vary: Cookie` (the header reads the session), and most readers soon carry
+  harmless cookies (the CSRF token the terms dialog sets, their answer to the
+  dialog). Keyed on the whole Cookie header, each of them would get a private
+  copy and the cache would stop being shared just when it matters. That is
+  safe because only the session cookie changes what we render, and requests
+  carrying it are never served from here. A page that renders something from
+  another cookie must say so by being uncacheable (`never_cache`); one that
+  renders a CSRF token already is, since Django sets the token's cookie on it.
 """
 
+import copy
 from collections.abc import Callable
 
 from django.conf import settings
@@ -34,19 +46,27 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
 
         cache = caches["default"]
-        key = get_cache_key(request, KEY_PREFIX, "GET", cache=cache)
+        keyed = self.without_cookies(request)
+        key = get_cache_key(keyed, KEY_PREFIX, "GET", cache=cache)
         if key is not None and (cached := cache.get(key)) is not None:
             return cached
 
         response = self.get_response(request)
         if self.is_cacheable_response(response):
             seconds = settings.PAGE_CACHE_SECONDS
-            key = learn_cache_key(request, response, seconds, KEY_PREFIX, cache=cache)
+            key = learn_cache_key(keyed, response, seconds, KEY_PREFIX, cache=cache)
             if callable(getattr(response, "render", None)) and not response.is_rendered:
                 response.add_post_render_callback(lambda r: cache.set(key, r, seconds))
             else:
                 cache.set(key, response, seconds)
         return response
+
+    @staticmethod
+    def without_cookies(request: HttpRequest) -> HttpRequest:
+        """A shallow copy of `request` whose Cookie header is empty, for keying only."""
+        keyed = copy.copy(request)
+        keyed.META = {name: value for name, value in request.META.items() if name != "HTTP_COOKIE"}
+        return keyed
 
     @staticmethod
     def is_cacheable_request(request: HttpRequest) -> bool:

@@ -1,5 +1,6 @@
 """Whole pages are shared between readers who carry no state, and only them."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -124,3 +125,42 @@ def test_cached_page_keeps_its_security_headers():
     assert rendered == ["/counted/"]
     assert "default-src 'self'" in cached["Content-Security-Policy"]
     assert not cached.cookies
+
+
+def test_readers_with_harmless_cookies_share_the_cached_page():
+    # The CSRF cookie (set by the terms dialog's fetch) and the dialog answer do
+    # not change the page: such readers must still get the shared copy.
+    Client().get("/counted/")
+    with_csrf = Client()
+    with_csrf.cookies["csrftoken"] = "a" * 32
+    with_answer = Client()
+    with_answer.cookies["terms_answer"] = "2026-01"
+
+    with_csrf.get("/counted/")
+    with_answer.get("/counted/")
+
+    assert rendered == ["/counted/"]
+
+
+def test_a_page_with_a_csrf_form_is_never_shared(counted_product):
+    # A CSRF token is per visitor. If the second visitor got the first one's
+    # cached form, their post would fail the CSRF check.
+    first = Client(enforce_csrf_checks=True)
+    first.cookies["csrftoken"] = "b" * 32
+    first.get("/shop/")
+    second = Client(enforce_csrf_checks=True)
+    second.cookies["csrftoken"] = "c" * 32
+    page = second.get("/shop/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    response = second.post(f"/cart/add/{counted_product.pk}/", {"csrfmiddlewaretoken": token})
+
+    assert second.cookies["csrftoken"].value != "b" * 32, "got the first visitor's CSRF cookie"
+    assert response.status_code == HTTPStatus.FOUND
+
+
+@pytest.fixture
+def counted_product():
+    from tests.cart.factories import ProductFactory
+
+    return ProductFactory()
