@@ -34,4 +34,4 @@ def test_serve_media_serves_uploads_with_debug_off(client, serving_media):
 def test_serve_media_never_leaves_the_media_folder(client, serving_media):
     response = client.get("/media/../settings.py")
 
-    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.status_code == HTTPStatus.BAD_REQUEST
