@@ -67,3 +67,13 @@ def test_500_page_renders_without_a_database(error_urls, django_db_blocker):
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     assert b"Something went wrong" in response.content
     assert b'class="site-footer"' in response.content
+
+
+def test_failed_csrf_check_gets_a_page_in_the_site_look():
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/terms/agree/", {"version": "2026-01"})
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert b"Please try again" in response.content
+    assert b'class="site-header"' in response.content
