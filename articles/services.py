@@ -24,6 +24,11 @@ row. Instead:
   flushes from overlapping at all; the arithmetic is what makes it safe when
   the lock times out under a slow flush.
 
+A reader counts once per story per `VIEW_WINDOW_SECONDS`: `view_is_new()`
+claims a key for (story, reader) with an atomic `cache.add` that expires with
+the window, and only the request that wins it records a view. Reloads, and a
+script POSTing in a loop from one browser, add nothing more until it expires.
+
 The count shown to a reader is the database count plus the pending count.
 If the process dies between claiming and writing, that batch's views are
 lost (at most one interval's worth, never double-counted); if the database
@@ -46,6 +51,10 @@ LOG_SLOT_KEY = "views:log:{}"
 LOG_GAP_KEY = "views:log:gap:{}"
 FLUSH_LOCK_KEY = "views:flush-lock"
 FLUSH_DUE_KEY = "views:flush-due"
+SEEN_KEY = "views:seen:{}:{}"
+
+#: A reader's further views of a story within this many seconds are not counted.
+VIEW_WINDOW_SECONDS = 30 * 60
 
 #: How often a beacon may trigger a flush, in seconds.
 FLUSH_INTERVAL = 60
@@ -76,6 +85,16 @@ def _incr(key: str, delta: int = 1) -> int:
 def _log_append(article_id: int) -> None:
     slot = _incr(LOG_HEAD_KEY)
     cache.set(LOG_SLOT_KEY.format(slot), article_id, timeout=None)
+
+
+def view_is_new(*, article_id: int, reader: str) -> bool:
+    """True the first time `reader` (an opaque key, see views.reader_key) views a
+    story within VIEW_WINDOW_SECONDS, False on every repeat within it.
+
+    `cache.add` is atomic on every backend, so of two simultaneous requests by
+    the same reader exactly one is new.
+    """
+    return cache.add(SEEN_KEY.format(article_id, reader), 1, timeout=VIEW_WINDOW_SECONDS)
 
 
 def view_record(*, article_id: int) -> int:

@@ -6,9 +6,10 @@ Reader-facing pages. Each reads published stories only, through
 import datetime
 import json
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Window
@@ -16,6 +17,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.html import _json_script_escapes
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -261,22 +263,47 @@ def search(request):
     return render(request, "articles/search.html", context)
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The reader's IP address, read the way allauth reads it for its rate limits.
+
+    allauth's adapter honours ALLAUTH_TRUSTED_PROXY_COUNT (our TRUSTED_PROXY_COUNT):
+    behind N proxies that append to X-Forwarded-For, the address the outermost
+    one saw; with none, REMOTE_ADDR, so a forged header changes nothing.
+    """
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        # No valid address, or an X-Forwarded-For shorter than the proxy chain
+        # (a request that did not come through the proxies): use the peer.
+        return request.META.get("REMOTE_ADDR", "")
+
+
+def reader_key(request: HttpRequest) -> str:
+    """An opaque key for "this browser on this network": IP and User-Agent, keyed-hashed
+    so the cache holds no readable addresses."""
+    reader = f"{client_ip(request)}\n{request.headers.get('User-Agent', '')}"
+    return salted_hmac("articles.view_beacon", reader, algorithm="sha256").hexdigest()[:32]
+
+
 # The beacon is a cross-origin-safe, state-free counter: it reads no cookie and
 # changes nothing a visitor owns, so a CSRF token (which a cached page could
 # not carry anyway) would protect nothing. A forged POST can only add a view,
-# as a reader's visit would.
+# as a reader's visit would, and only once per reader and window.
 @csrf_exempt
 @never_cache
 @require_POST
 def view_beacon(request, pk):
-    """Count a view of a published story; answer with its current count."""
+    """Count a reader's view of a published story once per window; answer with its count."""
     services.view_counts_flush_if_due()
     view_count = (
         Article.objects.published().filter(pk=pk).values_list("view_count", flat=True).first()
     )
     if view_count is None:
         raise Http404("No such story.")
-    pending = services.view_record(article_id=pk)
+    if services.view_is_new(article_id=pk, reader=reader_key(request)):
+        pending = services.view_record(article_id=pk)
+    else:
+        pending = services.view_count_pending(article_id=pk)
     return JsonResponse({"views": view_count + pending})
 
 

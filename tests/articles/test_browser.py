@@ -78,15 +78,25 @@ def test_article_page_has_no_axe_violations(
     assert csp_violations == []
 
 
-def test_article_page_beacon_counts_the_view_and_shows_it(live_server, page, newsroom):
-    page.goto(live_server.url + newsroom.get_absolute_url())
+def test_article_page_beacon_counts_each_reader_once(live_server, browser, page, newsroom):
+    address = live_server.url + newsroom.get_absolute_url()
+    page.goto(address)
 
     # expect() polls from Playwright's side: a polled string predicate
     # (wait_for_function) would be an eval() that our CSP rightly blocks.
     count = page.locator("[data-view-count]").first
     expect(count).to_have_text("1")
-    page.reload()
-    expect(count).to_have_text("2")
+    with page.expect_response(lambda response: "/api/views/" in response.url):
+        page.reload()  # the same reader again: shown, not counted
+    expect(count).to_have_text("1")
+
+    other_reader = browser.new_context(user_agent="Another browser/1.0")
+    try:
+        other_page = other_reader.new_page()
+        other_page.goto(address)
+        expect(other_page.locator("[data-view-count]").first).to_have_text("2")
+    finally:
+        other_reader.close()
 
 
 def test_search_page_has_no_axe_violations(

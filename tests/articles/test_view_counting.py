@@ -97,18 +97,92 @@ def test_beacon_is_never_cached(client, story):
 
 
 def test_beacon_flushes_at_most_once_per_interval(client, story):
-    client.post(beacon(story.pk))  # first beacon: flush due, runs (nothing pending yet)
-    client.post(beacon(story.pk))
-    client.post(beacon(story.pk))
+    # first beacon: flush due, runs (nothing pending yet)
+    client.post(beacon(story.pk), headers={"User-Agent": "reader 1"})
+    client.post(beacon(story.pk), headers={"User-Agent": "reader 2"})
+    client.post(beacon(story.pk), headers={"User-Agent": "reader 3"})
 
     assert views_in_db(story) == 0
     assert services.view_count_pending(article_id=story.pk) == 3
 
     cache.delete(services.FLUSH_DUE_KEY)  # the interval has passed
-    client.post(beacon(story.pk))
+    client.post(beacon(story.pk), headers={"User-Agent": "reader 4"})
 
     assert views_in_db(story) == 3
     assert services.view_count_pending(article_id=story.pk) == 1
+
+
+def test_fifty_posts_from_one_reader_add_one_view(client, story, flush_not_due):
+    for _ in range(50):
+        client.post(beacon(story.pk), headers={"User-Agent": "Firefox"}, REMOTE_ADDR="203.0.113.7")
+
+    assert services.view_count_pending(article_id=story.pk) == 1
+
+
+def test_repeat_view_answers_the_current_count_without_adding(client, story, flush_not_due):
+    Article.objects.filter(pk=story.pk).update(view_count=10)
+    client.post(beacon(story.pk))
+    record(story, 4)  # other readers meanwhile
+
+    response = client.post(beacon(story.pk))
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"views": 15}
+
+
+def test_another_browser_on_the_same_network_is_another_reader(client, story, flush_not_due):
+    client.post(beacon(story.pk), headers={"User-Agent": "Firefox"})
+    client.post(beacon(story.pk), headers={"User-Agent": "Safari"})
+
+    assert services.view_count_pending(article_id=story.pk) == 2
+
+
+def test_same_browser_on_another_network_is_another_reader(client, story, flush_not_due):
+    client.post(beacon(story.pk), REMOTE_ADDR="203.0.113.7")
+    client.post(beacon(story.pk), REMOTE_ADDR="198.51.100.9")
+
+    assert services.view_count_pending(article_id=story.pk) == 2
+
+
+def test_reader_counts_once_per_story_not_once_overall(client, flush_not_due):
+    first, second = ArticleFactory(), ArticleFactory()
+
+    client.post(beacon(first.pk))
+    client.post(beacon(second.pk))
+
+    assert services.view_count_pending(article_id=second.pk) == 1
+
+
+def test_forged_forwarded_for_without_a_proxy_is_not_a_new_reader(
+    client, story, flush_not_due, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    for n in range(5):
+        client.post(beacon(story.pk), headers={"X-Forwarded-For": f"192.0.2.{n}"})
+
+    assert services.view_count_pending(article_id=story.pk) == 1
+
+
+def test_readers_behind_the_trusted_proxy_are_told_apart_by_forwarded_for(
+    client, story, flush_not_due, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for ip in ["203.0.113.7", "198.51.100.9", "203.0.113.7"]:
+        # The proxy appends the address it saw; anything before it is the client's say.
+        client.post(beacon(story.pk), headers={"X-Forwarded-For": f"10.9.9.9, {ip}"})
+
+    assert services.view_count_pending(article_id=story.pk) == 2
+
+
+def test_forwarded_for_shorter_than_the_proxy_chain_still_counts(
+    client, story, flush_not_due, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+
+    response = client.post(beacon(story.pk), headers={"X-Forwarded-For": "203.0.113.7"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"views": 1}
 
 
 def test_shown_count_is_database_plus_pending(client, story, flush_not_due):
