@@ -131,3 +131,42 @@ def test_admin_story_form_runs_the_editor_without_csp_errors(
     assert csp_violations == []
     newsroom.refresh_from_db()
     assert "Extra words." in newsroom.body
+
+
+# --- Narrow screens -------------------------------------------------------------------
+
+LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherung"
+
+
+@pytest.fixture
+def narrow_page(page):
+    page.set_viewport_size({"width": 320, "height": 640})
+    return page
+
+
+def page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_search_button_is_whole_and_on_screen_at_320px(live_server, narrow_page, newsroom):
+    narrow_page.goto(live_server.url + "/search/?q=harbour")
+
+    button = narrow_page.locator(".search-form button").bounding_box()
+    assert button["x"] + button["width"] <= 320
+    assert button["height"] < 60  # one line, not squeezed to a letter per line
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/search/?q=" + LONG_WORD, "/search/?q=zzz+" + LONG_WORD, "/section/city/"]
+)
+def test_long_words_do_not_widen_a_320px_screen(live_server, narrow_page, newsroom, path):
+    ArticleFactory(
+        headline=f"{LONG_WORD} {LONG_WORD}",
+        standfirst=LONG_WORD,
+        section=newsroom.section,
+        lead_image=image_file(800, 450),
+        lead_image_alt="A picture",
+    )
+    narrow_page.goto(live_server.url + path)
+
+    assert page_width(narrow_page) <= 320
