@@ -10,6 +10,8 @@ only `Article.objects.published()`, the one definition of published.
 User input never reaches either query language as syntax: the query is cut
 into words, and only the words are searched for (all of them). So `"`, `AND(`
 or `*` cannot raise a syntax error; a query with no words finds nothing.
+`clean_query()` tidies what the reader typed before it is searched for or
+shown back to them.
 """
 
 import re
@@ -34,12 +36,31 @@ SEARCH_VECTOR = (
 )
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_TRAILING_WORD = re.compile(r"\w+\Z", re.UNICODE)
+#: C0 and C1 control characters (NUL, escape, ...) and the bidirectional
+#: embedding, override and isolate marks, which could make the echoed query
+#: display as something else. Tabs and newlines are controls too: they become spaces.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_query(raw: str | None) -> str:
+    """The reader's query without control characters or runs of spaces, and at most
+    MAX_QUERY_LENGTH long, cut before the word the limit falls in (unless that is
+    the only word) so the query shown and searched for ends in a whole word.
+    """
+    query = " ".join(_CONTROL.sub(" ", raw or "").split())
+    if len(query) <= MAX_QUERY_LENGTH:
+        return query
+    # One character past the limit tells whether the limit falls inside a word.
+    head = query[: MAX_QUERY_LENGTH + 1]
+    whole_words = _TRAILING_WORD.sub("", head)[:MAX_QUERY_LENGTH].rstrip()
+    return whole_words or query[:MAX_QUERY_LENGTH]
 
 
 def search_terms(query: str) -> list[str]:
     """The words of a reader's query, lower-cased, without repeats: nothing else is searched."""
     terms: list[str] = []
-    for word in _WORD.findall((query or "")[:MAX_QUERY_LENGTH].lower()):
+    for word in _WORD.findall(clean_query(query).lower()):
         word = word.strip("_")
         if word and word not in terms:
             terms.append(word)

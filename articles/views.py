@@ -28,7 +28,7 @@ from django.views.generic import ListView
 
 from articles import services
 from articles.models import Article, Author, Section, Tag
-from articles.search import MAX_QUERY_LENGTH, search_articles, search_terms
+from articles.search import MAX_QUERY_LENGTH, clean_query, search_articles, search_terms
 
 STORIES_PER_PAGE = 12
 SEARCH_RESULTS_PER_PAGE = 10
@@ -250,8 +250,14 @@ class MonthArchiveView(StoryListView):
 
 @require_safe
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    context = {"query": query, "terms": search_terms(query), "page_obj": None, "results": []}
+    query = clean_query(request.GET.get("q"))
+    context = {
+        "query": query,
+        "max_query_length": MAX_QUERY_LENGTH,
+        "terms": search_terms(query),
+        "page_obj": None,
+        "results": [],
+    }
     if context["terms"]:
         page = paginate(request, search_articles(query), SEARCH_RESULTS_PER_PAGE)
         found = Article.objects.published().for_cards().in_bulk(list(page.object_list))

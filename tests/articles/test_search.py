@@ -9,7 +9,14 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search import SEARCH_VECTOR, search_articles, search_index_rebuild, search_terms
+from articles.search import (
+    MAX_QUERY_LENGTH,
+    SEARCH_VECTOR,
+    clean_query,
+    search_articles,
+    search_index_rebuild,
+    search_terms,
+)
 from tests.articles.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +195,51 @@ def test_query_is_escaped_on_the_page(client):
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_control_characters_are_dropped_before_searching_and_echoing(client):
+    ArticleFactory(headline="Ferry times change")
+
+    response = client.get("/search/", {"q": "ferry\x00\x1b\u202etimes"})
+
+    assert "1 story found for “ferry times”" in response.content.decode()
+
+
+def test_control_characters_never_reach_the_page(client):
+    page = client.get("/search/", {"q": "ferry\x00\x07\x9b"}).content.decode()
+
+    assert [char for char in page if char in "\x00\x07\x9b"] == []
+
+
+def test_query_with_only_control_characters_is_empty(client):
+    page = client.get("/search/", {"q": "\x00\x01\t"}).content.decode()
+
+    assert "Type one or more words" in page
+
+
+def test_long_query_is_cut_before_the_word_the_limit_falls_in():
+    query = "harbour " * 40  # the limit (200) falls inside the 26th "harbour"
+
+    cleaned = clean_query(query)
+
+    assert cleaned == " ".join(["harbour"] * 25)
+
+
+def test_long_query_ending_exactly_at_a_word_keeps_that_word():
+    words = ["a" * 9] * 20  # 20 words of 9 letters and 19 spaces: 199 characters
+    query = " ".join(words) + " b" + " extra" * 10  # "b" is characters 200 and 201
+
+    assert clean_query(query) == " ".join(words)
+
+
+def test_long_query_of_one_word_is_cut_at_the_limit():
+    assert clean_query("a" * 5000) == "a" * MAX_QUERY_LENGTH
+
+
+def test_search_page_echoes_a_long_query_in_whole_words(client):
+    page = client.get("/search/", {"q": "harbour " * 40}).content.decode()
+
+    assert f'value="{" ".join(["harbour"] * 25)}"' in page
 
 
 @on_sqlite
