@@ -41,11 +41,10 @@ class LatestStoriesFeed(Feed):
     def item_categories(self, item):
         return [item.section.name, *(tag.name for tag in item.tags.all())]
 
-    def item_guid(self, item):
-        # Stable even if the address ever had to change.
-        return f"newsroom-article-{item.pk}"
-
-    item_guid_is_permalink = False
+    # No item_guid(): Django then uses the story's absolute address, which is an
+    # IRI as Atom's <id> must be (RFC 4287, 4.2.6) and a permalink for RSS's
+    # <guid>. It is stable because a live story's date and slug are read-only.
+    item_guid_is_permalink = True
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):

@@ -67,6 +67,25 @@ def test_atom_feed_lists_live_stories(client):
     ]
 
 
+def test_atom_entry_id_is_the_story_address(client):
+    story = ArticleFactory()
+
+    entry = xml(client, "/feed/atom/")[1].find(f"{ATOM}entry")
+
+    assert entry.findtext(f"{ATOM}id") == f"http://testserver{story.get_absolute_url()}"
+
+
+def test_rss_guid_is_the_story_permalink(client):
+    story = ArticleFactory()
+
+    guid = xml(client, "/feed/")[1].find("channel/item/guid")
+
+    assert (guid.text, guid.get("isPermaLink")) == (
+        f"http://testserver{story.get_absolute_url()}",
+        "true",
+    )
+
+
 def test_sitemap_lists_home_live_stories_and_their_listings(client):
     story = ArticleFactory(
         section=SectionFactory(slug="city"),
