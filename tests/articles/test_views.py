@@ -474,11 +474,18 @@ def test_staff_without_story_permissions_cannot_preview(client):
     assert response.status_code == HTTPStatus.FORBIDDEN
 
 
-def test_robots_txt_points_at_the_sitemaps_and_keeps_out_of_the_admin(client):
+def test_robots_txt_points_at_the_sitemaps(client):
     response = client.get("/robots.txt")
 
     assert response["Content-Type"].startswith("text/plain")
     body = text(response)
     assert "Sitemap: http://testserver/sitemap.xml" in body
     assert "Sitemap: http://testserver/sitemap-news.xml" in body
-    assert "Disallow: /admin/" in body
+
+
+def test_robots_txt_does_not_give_away_the_admin_address(client, settings):
+    settings.ADMIN_URL = "back-office-7f3a/"
+
+    body = text(client.get("/robots.txt"))
+
+    assert "back-office-7f3a" not in body
