@@ -70,6 +70,20 @@ class AuthorSitemap(Sitemap):
         return Author.objects.filter(Exists(live)).order_by("name")
 
 
+class ArchiveYearSitemap(Sitemap):
+    """The year archives, from which the month archives are linked."""
+
+    changefreq = "monthly"
+    priority = 0.2
+
+    def items(self):
+        # A list: a handful of years, and one query rather than a COUNT and a SELECT.
+        return [day.year for day in Article.objects.published().dates("published_at", "year")]
+
+    def location(self, item):
+        return reverse("articles:archive-year", kwargs={"year": item})
+
+
 class NewsSitemap(Sitemap):
     """Rendered by articles/sitemap_news.xml with the news: elements Google asks for."""
 
@@ -92,4 +106,5 @@ SITEMAPS = {
     "sections": SectionSitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
+    "archive-years": ArchiveYearSitemap,
 }

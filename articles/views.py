@@ -11,11 +11,12 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Window
+from django.db.models import Max, Min, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import _json_script_escapes
 from django.utils.http import urlencode
@@ -244,7 +245,38 @@ class MonthArchiveView(StoryListView):
         )
         if not context["paginator"].count:
             raise Http404("Nothing was published then.")
+        context["previous_month"], context["next_month"] = neighbouring_months(self.month)
         return context
+
+
+def neighbouring_months(month: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
+    """The nearest earlier and later months with published stories, in one query.
+
+    Months start at local midnight, as `published_at__month` filters count them.
+    """
+    start = _local_month_start(month.year, month.month)
+    end = _local_month_start(month.year + month.month // 12, month.month % 12 + 1)
+    bounds = {}
+    if start:
+        bounds["previous"] = Max("published_at", filter=Q(published_at__lt=start))
+    if end:
+        bounds["next"] = Min("published_at", filter=Q(published_at__gte=end))
+    found = Article.objects.published().aggregate(**bounds)
+
+    def month_of(moment: datetime.datetime | None) -> datetime.date | None:
+        return timezone.localtime(moment).date().replace(day=1) if moment else None
+
+    return month_of(found.get("previous")), month_of(found.get("next"))
+
+
+def _local_month_start(year: int, month: int) -> datetime.datetime | None:
+    """Midnight on the first of the month in the current time zone; None out of range."""
+    try:
+        moment = timezone.make_aware(datetime.datetime(year, month, 1))
+        moment.astimezone(datetime.UTC)  # as the database will store it
+    except (OverflowError, ValueError):  # before year 1 or after 9999
+        return None
+    return moment
 
 
 @require_safe

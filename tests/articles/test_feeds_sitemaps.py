@@ -1,6 +1,6 @@
 """Feeds and sitemaps: valid XML, live stories only."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from xml.etree import ElementTree
 
@@ -109,6 +109,19 @@ def test_sitemap_lists_home_live_stories_and_their_listings(client):
     assert f"http://testserver{hidden.get_absolute_url()}" not in locations
     assert "http://testserver/tag/secret-tag/" not in locations
     assert "http://testserver/author/secret-author/" not in locations
+
+
+def test_sitemap_lists_the_years_with_live_stories(client):
+    ArticleFactory(published_at=datetime(2025, 6, 1, tzinfo=UTC))
+    ArticleFactory(published_at=datetime(2026, 2, 1, tzinfo=UTC))
+    ArticleFactory(draft=True, published_at=datetime(2024, 2, 1, tzinfo=UTC))
+
+    locations = sitemap_locations(client, "/sitemap.xml")
+
+    assert [url for url in locations if url.rstrip("/").endswith(("2024", "2025", "2026"))] == [
+        "http://testserver/2025/",
+        "http://testserver/2026/",
+    ]
 
 
 def test_news_sitemap_has_only_the_last_two_days(client):

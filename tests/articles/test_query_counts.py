@@ -20,11 +20,11 @@ BUDGETS = {
     "tag": 5,
     "author": 5,
     "year": 5,
-    "month": 4,
+    "month": 5,  # + the neighbouring months with stories, one aggregate
     "search": 4,
     "feed": 3,
     "feed_atom": 3,
-    "sitemap": 8,
+    "sitemap": 9,  # + the archive years
     "sitemap_news": 2,
 }
 

@@ -426,6 +426,44 @@ def test_month_archive_lists_the_month(client):
     assert "March story" not in page
 
 
+def test_month_archive_links_the_nearest_months_with_stories(client):
+    for when in [datetime(2025, 11, 5), datetime(2026, 2, 2), datetime(2026, 6, 9)]:
+        ArticleFactory(published_at=when.replace(tzinfo=UTC))
+
+    page = text(client.get("/2026/02/"))
+
+    assert 'href="/2025/11/"' in page
+    assert 'href="/2026/06/"' in page
+
+
+def test_month_archive_links_no_month_without_stories(client):
+    ArticleFactory(published_at=datetime(2026, 2, 2, tzinfo=UTC))
+
+    page = text(client.get("/2026/02/"))
+
+    assert 'href="/2026/01/"' not in page
+    assert 'href="/2026/03/"' not in page
+
+
+def test_month_archive_neighbours_follow_the_local_calendar(client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    # 02:00 UTC on March 1st is still February 28th in New York.
+    ArticleFactory(published_at=datetime(2026, 3, 1, 2, tzinfo=UTC))
+    ArticleFactory(published_at=datetime(2026, 4, 10, 12, tzinfo=UTC))
+
+    page = text(client.get("/2026/04/"))
+
+    assert 'href="/2026/02/"' in page
+
+
+def test_article_page_links_to_its_month_archive(client):
+    story = ArticleFactory(published_at=datetime(2026, 11, 3, 9, tzinfo=UTC))
+
+    page = parse_html(text(client.get(story.get_absolute_url())))
+
+    assert page.count(parse_html('<a href="/2026/11/">More from November 2026</a>')) == 1
+
+
 def test_empty_archive_is_404(client):
     ArticleFactory(published_at=datetime(2026, 2, 2, tzinfo=UTC))
 
