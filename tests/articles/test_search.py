@@ -190,6 +190,24 @@ def test_results_are_paginated_and_keep_the_query(client):
     assert second.content.decode().count('class="article-card__headline"') == 2
 
 
+@pytest.fixture
+def parades():
+    for n in range(12):
+        ArticleFactory(headline=f"Parade number {n}")
+
+
+def test_search_page_two_links_back_to_the_query_without_a_page(client, parades):
+    page = client.get("/search/", {"q": "parade", "page": "2"}).content.decode()
+
+    assert '<a rel="prev" href="/search/?q=parade">Previous</a>' in page
+
+
+def test_search_page_two_says_so_in_the_title(client, parades):
+    page = client.get("/search/", {"q": "parade", "page": "2"}).content.decode()
+
+    assert "<title>Search: parade · Page 2 · Newsroom</title>" in page
+
+
 def test_query_is_escaped_on_the_page(client):
     page = client.get("/search/", {"q": "<script>alert(1)</script>"}).content.decode()
 

@@ -172,8 +172,46 @@ def test_pages_link_to_each_other(client):
 
     assert 'href="?page=2"' in first
     assert second.status_code == HTTPStatus.OK
-    assert 'href="?page=1"' in text(second)
     assert "Page 2 of 2" in text(second)
+
+
+def test_previous_link_to_page_one_is_the_bare_address(client):
+    ArticleFactory.create_batch(13, section=SectionFactory(slug="city"))
+
+    page = parse_html(text(client.get("/section/city/?page=2")))
+
+    assert page.count(parse_html('<a rel="prev" href="/section/city/">Previous</a>')) == 1
+
+
+def test_previous_link_to_a_later_page_keeps_its_number(client):
+    ArticleFactory.create_batch(25, section=SectionFactory(slug="city"))
+
+    page = parse_html(text(client.get("/section/city/?page=3")))
+
+    assert page.count(parse_html('<a rel="prev" href="?page=2">Previous</a>')) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/?page=2", "<title>Newsroom · Page 2</title>"),
+        ("/section/city/?page=2", "<title>City · Page 2 · Newsroom</title>"),
+        ("/", "<title>Newsroom</title>"),
+        ("/section/city/", "<title>City · Newsroom</title>"),
+    ],
+)
+def test_later_pages_say_their_number_in_the_title(client, path, title):
+    ArticleFactory.create_batch(13, section=SectionFactory(slug="city", name="City"))
+
+    assert title in text(client.get(path))
+
+
+def test_front_page_two_heading_reads_without_a_stray_space(client):
+    ArticleFactory.create_batch(13)
+
+    page = text(client.get("/?page=2"))
+
+    assert 'Latest stories<span class="visually-hidden">, page 2</span>' in page
 
 
 # --- The front page --------------------------------------------------------------------
