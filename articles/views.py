@@ -176,6 +176,7 @@ class SectionView(StoryListView):
             heading=self.section.name,
             description=self.section.description,
             listing=self.section,
+            hide_section=True,  # every card is in this section: no label on each
             **kwargs,
         )
 

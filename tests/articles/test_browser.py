@@ -170,3 +170,23 @@ def test_long_words_do_not_widen_a_320px_screen(live_server, narrow_page, newsro
     narrow_page.goto(live_server.url + path)
 
     assert page_width(narrow_page) <= 320
+
+
+def test_current_section_stands_out_in_the_header(live_server, page, newsroom):
+    page.goto(live_server.url + "/section/city/")
+
+    nav = page.locator(".site-nav")
+    weights = [
+        link.evaluate("link => getComputedStyle(link).fontWeight")
+        for link in (nav.get_by_role("link", name="City"), nav.get_by_role("link", name="Sport"))
+    ]
+    assert weights == ["700", "400"]
+
+
+def test_section_page_has_no_axe_violations(
+    live_server, page, axe_violations, csp_violations, newsroom
+):
+    page.goto(live_server.url + "/section/city/")
+
+    assert axe_violations(page) == []
+    assert csp_violations == []

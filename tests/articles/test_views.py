@@ -256,6 +256,23 @@ def test_header_lists_the_sections(client):
     assert '<a href="/section/harbour/">Harbour</a>' in page
 
 
+def test_header_marks_the_current_section(client):
+    SectionFactory(name="Harbour", slug="harbour")
+
+    page = text(client.get("/section/harbour/"))
+
+    assert '<a href="/section/harbour/" aria-current="page">Harbour</a>' in page
+
+
+def test_cached_section_list_carries_no_current_section_to_other_pages(client):
+    SectionFactory(name="Harbour", slug="harbour")
+    client.get("/section/harbour/")  # fills the section list's cache on a section page
+
+    page = text(client.get("/"))
+
+    assert '<a href="/section/harbour/">Harbour</a>' in page
+
+
 def test_header_sections_are_cached_and_refreshed_when_a_section_changes(client):
     section = SectionFactory(name="Harbour", slug="harbour")
     client.get("/")
@@ -418,6 +435,22 @@ def test_section_page_lists_its_live_stories(client):
     assert "Boats and docks." in page
     assert "Dock strike ends" in page
     assert "Elsewhere" not in page
+
+
+def test_section_page_cards_do_not_repeat_the_section(client):
+    ArticleFactory.create_batch(3, section=SectionFactory(slug="harbour"))
+
+    page = text(client.get("/section/harbour/"))
+
+    assert 'class="article-card__section"' not in page
+
+
+def test_tag_page_cards_name_their_sections(client):
+    ArticleFactory(tags=[TagFactory(slug="ferries")])
+
+    page = text(client.get("/tag/ferries/"))
+
+    assert 'class="article-card__section"' in page
 
 
 def test_tag_page_lists_tagged_stories(client):
