@@ -34,6 +34,26 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_cache_key, learn_cache_key
 
 KEY_PREFIX = "page"
+GENERATION_KEY = "page:generation"
+
+
+def page_cache_clear() -> None:
+    """Make every cached page stale at once (say, after a story is unpublished).
+
+    Pages are keyed under a generation number; moving to the next one orphans
+    the old entries, which then expire on their own.
+    """
+    cache = caches["default"]
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+
+
+def _key_prefix() -> str:
+    return f"{KEY_PREFIX}:{caches['default'].get(GENERATION_KEY, 0)}"
+
+
 UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
 
 
@@ -47,14 +67,15 @@ class AnonymousPageCacheMiddleware:
 
         cache = caches["default"]
         keyed = self.without_cookies(request)
-        key = get_cache_key(keyed, KEY_PREFIX, "GET", cache=cache)
+        prefix = _key_prefix()
+        key = get_cache_key(keyed, prefix, "GET", cache=cache)
         if key is not None and (cached := cache.get(key)) is not None:
             return cached
 
         response = self.get_response(request)
         if self.is_cacheable_response(response):
             seconds = settings.PAGE_CACHE_SECONDS
-            key = learn_cache_key(keyed, response, seconds, KEY_PREFIX, cache=cache)
+            key = learn_cache_key(keyed, response, seconds, prefix, cache=cache)
             if callable(getattr(response, "render", None)) and not response.is_rendered:
                 response.add_post_render_callback(lambda r: cache.set(key, r, seconds))
             else:

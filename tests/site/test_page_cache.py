@@ -164,3 +164,14 @@ def counted_product():
     from tests.cart.factories import ProductFactory
 
     return ProductFactory()
+
+
+def test_clearing_the_page_cache_makes_the_next_visit_render_afresh():
+    from newsroom.middleware import page_cache_clear
+
+    Client().get("/counted/")
+    page_cache_clear()
+    Client().get("/counted/")
+    Client().get("/counted/")
+
+    assert rendered == ["/counted/", "/counted/"]
