@@ -19,8 +19,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Each test run (and each xdist worker) gets its own key space on a shared Redis.
+# Each test run gets its own key space on a shared Redis, and each xdist
+# worker its own Redis database: the tests' cache.clear() is a FLUSHDB, which
+# would otherwise empty the other workers' keys in the middle of their tests.
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ...
+if _worker and CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    _server, _, _database = CACHES["default"]["LOCATION"].rpartition("/")
+    CACHES["default"]["LOCATION"] = f"{_server}/{int(_database or 0) + 1 + int(_worker[2:])}"
 # Serve static files from the apps' folders, as in development: tests run
 # without collectstatic.
 WHITENOISE_USE_FINDERS = True

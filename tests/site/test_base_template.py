@@ -61,3 +61,14 @@ def test_content_security_policy_allows_only_own_origin(client):
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_header_marks_the_front_page_as_current(home):
+    assert 'href="/" aria-current="page">Home</a>' in home
+
+
+def test_header_marks_nothing_current_on_other_pages(client):
+    page = client.get("/shop/").content.decode()
+
+    assert 'aria-current="page">Home' not in page
+    assert 'aria-current="page">Shop</a>' in page
