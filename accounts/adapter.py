@@ -1,14 +1,43 @@
+import logging
+
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django import forms
+from django.contrib import messages
 
 from accounts import services
-from accounts.consent import consent_evidence, remember_accepted
-from accounts.models import TermsOfUse
+from accounts.consent import consent_evidence, remember_accepted, set_terms_answer_cookie
+from accounts.forms import EMAIL_MAX_LENGTH
+from accounts.models import TermsOfUse, User
+
+logger = logging.getLogger(__name__)
+
+# Mail whose failure the reader is told about, because they are waiting for it
+# and it is about their own address. A password reset is not among them: the
+# page answers the same whether or not the address has an account, and a
+# message only for known addresses would give that away.
+SIGNUP_MAIL_TEMPLATES = (
+    "account/email/email_confirmation_signup",
+    # With mandatory verification, sign-up with a taken address pretends to
+    # succeed and sends this instead; it must fail the same way.
+    "account/email/account_already_exists",
+)
+CONFIRMATION_MAIL_TEMPLATE = "account/email/email_confirmation"
+CONFIRMATION_SENT_MESSAGE = "account/messages/email_confirmation_sent.txt"
+
+# Set on the request when the confirmation email could not be sent, so that
+# allauth's "Confirmation email sent" message is not shown beside ours.
+UNSENT_CONFIRMATION_ATTRIBUTE = "accounts_unsent_confirmation"
+# Set on the request when sign-up recorded the reader's agreement to the terms.
+SIGNUP_TERMS_ATTRIBUTE = "accounts_signup_terms"
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """
     allauth, with the reader's account and their consent record written
-    together by `services.signup_with_consent`.
+    together by `services.signup_with_consent`, mail failures that never cost
+    the reader a 500, and addresses that fit the database.
     """
 
     def is_open_for_signup(self, request):
@@ -28,4 +57,118 @@ class AccountAdapter(DefaultAccountAdapter):
             **consent_evidence(request),
         )
         remember_accepted(request, data["terms"])
+        setattr(request, SIGNUP_TERMS_ATTRIBUTE, data["terms"])
         return saved
+
+    def clean_email(self, email):
+        # Every allauth form that takes an address passes through here. Django's
+        # validator allows 320 characters; the column holds 254.
+        email = super().clean_email(email)
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"An email address can be at most {EMAIL_MAX_LENGTH} characters long.",
+                code="max_length",
+            )
+        return email
+
+    # --- The terms dialog's cookie after sign-up ------------------------------------
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        return self._remember_terms_answer(request, response)
+
+    def respond_email_verification_sent(self, request, user):
+        # With mandatory verification, sign-up ends here instead of logging in.
+        response = super().respond_email_verification_sent(request, user)
+        return self._remember_terms_answer(request, response)
+
+    def _remember_terms_answer(self, request, response):
+        """
+        A reader who ticked the box on the sign-up form has answered the terms
+        dialog too: without the cookie it would ask again once they log out.
+        """
+        terms = getattr(request, SIGNUP_TERMS_ATTRIBUTE, None)
+        if terms is not None and hasattr(response, "set_cookie"):
+            set_terms_answer_cookie(response, terms)
+        return response
+
+    # --- Mail ------------------------------------------------------------------------------
+
+    def send_mail(self, template_prefix, email, context):
+        """
+        Send one of allauth's emails; when the mail server fails, log it and go
+        on. The account, the reset request or the new address is already saved
+        by then, and a 500 would hide that from the reader (and, on password
+        reset, answer differently for a known address than for an unknown one).
+        """
+        try:
+            super().send_mail(template_prefix, email, context)
+        except Exception:
+            # Any backend's error, not only smtplib's: the mail is a side
+            # effect, and the traceback goes to the log for the operator.
+            logger.exception(
+                "Could not send %s to an address at %s",
+                template_prefix,
+                email.rpartition("@")[2],
+            )
+            self._tell_reader_mail_failed(template_prefix, email)
+
+    def _tell_reader_mail_failed(self, template_prefix, email):
+        request = allauth_context.request
+        if request is None:
+            return
+        if template_prefix in SIGNUP_MAIL_TEMPLATES:
+            if (
+                allauth_settings.EMAIL_VERIFICATION
+                == allauth_settings.EmailVerificationMethod.MANDATORY
+            ):
+                text = (
+                    f"We could not send the email to confirm {email} just now. "
+                    "Your account is saved: log in again in a few minutes and we will send "
+                    "you a new link."
+                )
+            else:
+                text = (
+                    f"Your account is ready, but we could not send the email to confirm {email} "
+                    "just now. In a few minutes, ask for it again from your account page: "
+                    "Manage your email addresses, then Re-send verification."
+                )
+        elif template_prefix == CONFIRMATION_MAIL_TEMPLATE:
+            text = (
+                f"We could not send the email to confirm {email} just now. "
+                "Please ask for it again in a few minutes."
+            )
+        else:
+            return
+        setattr(request, UNSENT_CONFIRMATION_ATTRIBUTE, True)
+        messages.warning(request, text)
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        if message_template == CONFIRMATION_SENT_MESSAGE and getattr(
+            request, UNSENT_CONFIRMATION_ATTRIBUTE, False
+        ):
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
+    # --- Confirming an address ----------------------------------------------------------
+
+    def confirm_email(self, request, email_address):
+        """
+        Never confirm an address for one account while another holds it (as
+        its login, or confirmed). allauth only knows its own EmailAddress rows;
+        accounts.forms.AddEmailForm refuses such addresses, and this covers
+        any that were added before it did.
+        """
+        if (
+            User.objects.holding_address(email_address.email)
+            .exclude(pk=email_address.user_id)
+            .exists()
+        ):
+            self.add_message(
+                request,
+                messages.ERROR,
+                "account/messages/email_confirmation_failed.txt",
+                {"email": email_address.email},
+            )
+            return False
+        return super().confirm_email(request, email_address)

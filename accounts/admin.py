@@ -1,6 +1,7 @@
 import csv
 import io
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -13,16 +14,32 @@ from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.decorators.csp import csp_override
 
+from accounts import services
 from accounts.models import TermsAcceptance, TermsOfUse, User
 
 
-class UserCreationForm(AdminUserCreationForm):
+class AddressOwnedElsewhereMixin:
+    """Refuses an address another account has confirmed as one of its own."""
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        others = User.objects.holding_address(email)
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                "This address belongs to another account.", code="email_taken"
+            )
+        return email
+
+
+class UserCreationForm(AddressOwnedElsewhereMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(AddressOwnedElsewhereMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
@@ -45,6 +62,13 @@ class UserAdmin(DjangoUserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "email" in form.changed_data:
+            # The address typed here becomes the account's primary, verified
+            # EmailAddress too, so allauth knows it is taken.
+            services.email_address_ensure(user=obj)
 
 
 # The prose editor needs an inline <script type="importmap">, which the

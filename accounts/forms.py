@@ -1,10 +1,21 @@
+from allauth.account.fields import EmailField
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context, ratelimit
 from django import forms
 from django.db import transaction
 
 from accounts.models import TermsOfUse, User
 
 HONEYPOT_FIELD = "website"
+
+# The database column's length. Django's email validator allows 320
+# characters, which PostgreSQL would refuse with a DataError (a 500).
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+
+# The rate limit (in ACCOUNT_RATE_LIMITS) on accounts actually created, as
+# opposed to allauth's "signup" limit, which counts every attempt, typos included.
+SIGNUP_COMPLETED_RATE_LIMIT = "signup_completed"
 
 
 class SignupForm(AllauthSignupForm):
@@ -14,6 +25,7 @@ class SignupForm(AllauthSignupForm):
     through ACCOUNT_FORMS["signup"]; templates/account/signup.html renders it.
     """
 
+    email = EmailField(max_length=EMAIL_MAX_LENGTH)
     display_name = forms.CharField(
         label="Display name",
         max_length=User._meta.get_field("display_name").max_length,
@@ -75,6 +87,15 @@ class SignupForm(AllauthSignupForm):
             self.data["terms_version"] = self.terms.version
             self.data.pop("agree_terms", None)
         cleaned_data["terms"] = self.terms
+        if not self.errors and not ratelimit.consume(
+            context.request, action=SIGNUP_COMPLETED_RATE_LIMIT
+        ):
+            # Only a form that would create an account counts here.
+            raise forms.ValidationError(
+                "Too many accounts were created from your network in the last hour. "
+                "Please try again later.",
+                code="rate_limited",
+            )
         return cleaned_data
 
     def save(self, request):
@@ -82,6 +103,34 @@ class SignupForm(AllauthSignupForm):
         # it) and then the email address: all of it or none of it.
         with transaction.atomic():
             return super().save(request)
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """
+    allauth's form for adding an address on /accounts/email/ (through
+    ACCOUNT_FORMS["add_email"]), refusing an address that belongs to another
+    account.
+
+    allauth checks only its own EmailAddress rows and, with enumeration
+    prevention on, lets even those through, trusting the confirmation email.
+    But accounts made outside sign-up may hold an address as User.email alone,
+    and an address confirmed for the wrong account is a takeover (password
+    resets). So the reader is told plainly that the address is taken: nothing
+    is added and no email is sent. Sign-up says the same with our settings
+    (ACCOUNT_EMAIL_VERIFICATION "optional"), to anyone; this form needs a
+    signed-in reader and allauth limits it to 10 tries a minute.
+    """
+
+    email = EmailField(max_length=EMAIL_MAX_LENGTH, required=True)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if User.objects.holding_address(email).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError(
+                "This address belongs to another account, so it cannot be added to yours.",
+                code="email_taken",
+            )
+        return super().clean_email()
 
 
 class TermsAnswerForm(forms.Form):

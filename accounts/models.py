@@ -21,11 +21,20 @@ class EmailUserManager(BaseUserManager):
         return (email or "").strip().lower()
 
     def _create_user(self, email: str, password: str | None, **extra_fields) -> "User":
+        """
+        The way in for accounts made outside sign-up (createsuperuser, seed_demo,
+        the shell). Their address gets allauth's EmailAddress row too, so allauth
+        knows it is taken; see `services.email_address_ensure`.
+        """
+        from accounts.services import email_address_ensure
+
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email), **extra_fields)
-        user.set_password(password)
-        user.save(using=self._db)
+        with transaction.atomic(using=self._db):
+            user = self.model(email=self.normalize_email(email), **extra_fields)
+            user.set_password(password)
+            user.save(using=self._db)
+            email_address_ensure(user=user)
         return user
 
     def create_user(self, email: str, password: str | None = None, **extra_fields) -> "User":
@@ -42,6 +51,18 @@ class EmailUserManager(BaseUserManager):
 
     def get_by_natural_key(self, username: str) -> "User":
         return self.get(email__iexact=username)
+
+    def holding_address(self, email: str) -> models.QuerySet:
+        """
+        Accounts that own `email`: as their login address (User.email), or as
+        an address they confirmed through allauth (a verified EmailAddress).
+        An address someone merely added and never confirmed owns nothing.
+        """
+        email = self.normalize_email(email)
+        return self.filter(
+            models.Q(email__iexact=email)
+            | models.Q(emailaddress__email__iexact=email, emailaddress__verified=True)
+        ).distinct()
 
 
 class User(AbstractUser):

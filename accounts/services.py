@@ -1,12 +1,14 @@
 """
 Writes that touch several models or must be all-or-nothing: sign-up with its
-consent record, answers to the terms, account deletion. Views and allauth's
-adapter call these; nothing here reads the request.
+consent record, answers to the terms, account deletion, and keeping allauth's
+email addresses in step with User.email. Views and allauth's adapter call
+these; nothing here reads the request.
 """
 
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -123,9 +125,44 @@ def account_delete(*, user: User) -> int:
     return kept
 
 
+@transaction.atomic
+def email_address_ensure(*, user: User) -> EmailAddress:
+    """
+    Give `user.email` its allauth EmailAddress row, as the primary address.
+
+    Sign-up makes this row itself. Accounts made any other way (createsuperuser,
+    seed_demo, the admin, `User.objects.create_user`) come through here, so that
+    allauth sees their address as taken and password reset finds its owner.
+
+    The row is marked verified: the address was typed by an operator or by our
+    own code, who could equally tick "verified" in the admin. The exception is
+    an address another account has already confirmed; the row stays unverified
+    then, because allauth allows one verified owner per address.
+    """
+    email = user.email
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": False, "primary": False}
+    )
+    if not address.verified:
+        address.verified = not (
+            EmailAddress.objects.filter(email=email, verified=True).exclude(user=user).exists()
+        )
+    if not address.primary:
+        # One primary address per user (allauth's unique_primary_email).
+        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+        address.primary = True
+    address.save()
+    return address
+
+
 def account_data(*, user: User) -> dict[str, Any]:
-    """Everything we hold about a reader, for "Download my data" (GDPR art. 15 and 20)."""
-    return {
+    """
+    Everything we hold about a reader, for "Download my data" (GDPR art. 15
+    and 20). Other apps add what they hold under their own label: an AppConfig
+    with a `personal_data(user) -> dict` method is asked for its part, so this
+    module needs none of their internals (as seed_demo does for demo content).
+    """
+    data = {
         "profile": {
             "email": user.email,
             "display_name": user.display_name,
@@ -150,5 +187,10 @@ def account_data(*, user: User) -> dict[str, Any]:
             }
             for record in user.terms_acceptances.select_related("terms").order_by("answered_at")
         ],
-        "exported_at": timezone.now().isoformat(),
     }
+    for app_config in apps.get_app_configs():
+        personal_data = getattr(app_config, "personal_data", None)
+        if callable(personal_data):
+            data[app_config.label] = personal_data(user)
+    data["exported_at"] = timezone.now().isoformat()
+    return data

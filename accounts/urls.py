@@ -24,6 +24,9 @@ urlpatterns = [
     path("accounts/", views.account, name="account"),
     path("accounts/data/", views.account_data, name="account_data"),
     path("accounts/delete/", views.account_delete, name="account_delete"),
+    # Replaces allauth's view at the same address (this URLconf is included
+    # before allauth's); reverse("account_email") still finds it.
+    path("accounts/email/", views.EmailView.as_view(), name="email"),
     path("terms/", views.terms, name="terms"),
     path("terms/versions/", views.terms_versions, name="terms_versions"),
     path("terms/prompt/", views.terms_prompt, name="terms_prompt"),

@@ -1,7 +1,14 @@
+import ipaddress
+
+from allauth.account.views import EmailView as AllauthEmailView
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +26,7 @@ from accounts.consent import (
     set_terms_answer_cookie,
 )
 from accounts.forms import AccountDeleteForm, DisplayNameForm, TermsAnswerForm
-from accounts.models import TermsAcceptance, TermsOfUse
+from accounts.models import TermsAcceptance, TermsOfUse, User
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -99,6 +106,48 @@ def account_delete(request):
     return render(request, "accounts/account_delete.html", {"form": form}, status=status)
 
 
+class EmailView(AllauthEmailView):
+    """
+    allauth's page for the reader's email addresses (/accounts/email/, served
+    from here because accounts.urls comes first), where "Make primary" can
+    never end in a 500.
+
+    Making an address primary also makes it the login address (User.email),
+    which is unique whatever its letter case. An address that belongs to
+    another account is refused up front (accounts.forms.AddEmailForm keeps
+    such addresses out; this covers any added before it did). A race with
+    another account is caught too: the change is rolled back as a whole, so
+    User.email and the primary EmailAddress never disagree.
+    """
+
+    TAKEN_MESSAGE = (
+        "This address belongs to another account, so it cannot be your primary address. "
+        "Your primary address has not changed."
+    )
+
+    def post(self, request, *args, **kwargs):
+        if "action_add" in request.POST or "action_primary" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        if self._held_by_another_account(request.POST.get("email", "")):
+            messages.error(request, self.TAKEN_MESSAGE)
+            return redirect("account_email")
+        try:
+            # Also holds the notification mail to the old address; allauth
+            # sends it in the middle of the change, and it is rare.
+            with transaction.atomic():
+                return super().post(request, *args, **kwargs)
+        except IntegrityError:
+            messages.error(request, self.TAKEN_MESSAGE)
+            return redirect("account_email")
+
+    def _held_by_another_account(self, email: str) -> bool:
+        try:
+            validate_email(email)
+        except ValidationError:
+            return False  # allauth ignores it too.
+        return User.objects.holding_address(email).exclude(pk=self.request.user.pk).exists()
+
+
 # --- Terms of use pages ----------------------------------------------------------------
 
 
@@ -169,12 +218,35 @@ def terms_versions(request):
     )
 
 
+# Anonymous agreements recorded per network and version: one an hour. Enough to
+# show what a visitor agreed to; a script posting in a loop adds no rows.
+ANONYMOUS_AGREEMENT_SECONDS = 60 * 60
+
+
+def first_anonymous_agreement(terms: TermsOfUse, ip_address: str | None) -> bool:
+    """
+    True for the first anonymous agreement to `terms` from this network in the
+    last hour (and it claims the hour). An IPv6 client counts by its /64, the
+    block one household or machine usually gets, as allauth's rate limits do.
+    """
+    network = ip_address or "unknown"
+    try:
+        if ipaddress.ip_address(network).version == 6:
+            network = str(ipaddress.ip_network(f"{network}/64", strict=False).network_address)
+    except ValueError:
+        pass
+    key = f"accounts:terms-agree:{terms.pk}:{network}"
+    return cache.add(key, True, ANONYMOUS_AGREEMENT_SECONDS)
+
+
 @require_POST
 def terms_agree(request):
     """
     "Agree" in the terms dialog or on /terms/: record the agreement (for the
     signed-in reader, or for an anonymous visitor) and remember the answer in
-    the visitor's cookie so the dialog stops asking.
+    the visitor's cookie so the dialog stops asking. Anonymous agreements are
+    recorded once an hour per network and version (`first_anonymous_agreement`);
+    a repeat still gets the cookie and the redirect, so nobody can tell.
     """
     current = TermsOfUse.objects.current_cached()
     if current is None or request.POST.get("version") != current.version:
@@ -183,12 +255,14 @@ def terms_agree(request):
         # the current text instead of recording an answer to it.
         return redirect("accounts:terms")
     user = request.user if request.user.is_authenticated else None
-    services.terms_accept(
-        terms=current,
-        user=user,
-        method=TermsAcceptance.Method.DIALOG,
-        **consent_evidence(request),
-    )
+    evidence = consent_evidence(request)
+    if user is not None or first_anonymous_agreement(current, evidence["ip_address"]):
+        services.terms_accept(
+            terms=current,
+            user=user,
+            method=TermsAcceptance.Method.DIALOG,
+            **evidence,
+        )
     if user is not None:
         remember_accepted(request, current)
     response = redirect(safe_next(request, default="/"))
@@ -261,7 +335,10 @@ def terms_accept(request):
             messages.success(
                 request, f"Thank you for accepting our terms of use ({current.version})."
             )
-            return redirect(next_url)
+            response = redirect(next_url)
+            # The dialog must not ask again for this version once they log out.
+            set_terms_answer_cookie(response, current)
+            return response
         elif form.is_valid():
             return decline_and_sign_out(request, current)
         else:

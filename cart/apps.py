@@ -30,6 +30,11 @@ DEMO_PRODUCTS = [
 ]
 
 
+# What the Editor role may do in the shop. Migration 0003 granted these with a
+# frozen copy of this list; `editor_permissions_ensure()` restores them.
+EDITOR_PERMISSIONS = ["add_product", "change_product", "view_product"]
+
+
 class CartConfig(AppConfig):
     name = "cart"
     verbose_name = "Shop and cart"
@@ -42,7 +47,10 @@ class CartConfig(AppConfig):
         user_logged_in.connect(merge_cart_on_login, dispatch_uid="cart_merge_on_login")
 
     def seed_demo(self) -> str:
-        """Create the demo shop's products; products already there are left as they are."""
+        """
+        Create the demo shop's products (products already there are left as they
+        are) and restore the Editor role's shop permissions.
+        """
         from cart.models import Product
 
         created = 0
@@ -51,4 +59,31 @@ class CartConfig(AppConfig):
                 slug=fields["slug"], defaults={key: v for key, v in fields.items() if key != "slug"}
             )
             created += was_created
-        return f"{len(DEMO_PRODUCTS)} shop products ({created} new)"
+        self.editor_permissions_ensure()
+        return f"{len(DEMO_PRODUCTS)} shop products ({created} new); editors manage products"
+
+    def editor_permissions_ensure(self) -> None:
+        """Give the "Editor" group (the articles app's role) its shop permissions."""
+        from django.contrib.auth.models import Group, Permission
+
+        group, _ = Group.objects.get_or_create(name="Editor")
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label=self.label, codename__in=EDITOR_PERMISSIONS
+            )
+        )
+
+    def personal_data(self, user) -> dict:
+        """The reader's saved cart, for accounts' "Download my data"."""
+        from cart.models import SavedCartLine
+
+        lines = (
+            SavedCartLine.objects.filter(cart__user=user)
+            .select_related("product")
+            .order_by("product__name", "pk")
+        )
+        return {
+            "saved_cart": [
+                {"product": line.product.name, "quantity": line.quantity} for line in lines
+            ]
+        }

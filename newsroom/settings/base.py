@@ -149,12 +149,16 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Sign-up writes the account and its consent record together (accounts/adapter.py).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "add_email": "accounts.forms.AddEmailForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
 # Abuse limits, kept in the cache (allauth merges these over its defaults).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",  # wrong passwords, per IP and per account
     "login": "30/m/ip",
-    "signup": "5/m/ip,30/h/ip",
+    # Every sign-up attempt, typos included, so not too tight; the accounts
+    # actually created are limited by "signup_completed" (accounts/forms.py).
+    "signup": "20/m/ip",
+    "signup_completed": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
 # Password reset answers the same whether or not an address has an account,

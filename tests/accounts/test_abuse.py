@@ -1,14 +1,15 @@
-"""Rate limits (allauth's, kept in the cache), enumeration-safe reset, CSRF."""
+"""Rate limits (allauth's and ours, kept in the cache), enumeration-safe reset, CSRF."""
 
 from http import HTTPStatus
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
-from accounts.models import User
-from tests.accounts.factories import PASSWORD, UserFactory
-from tests.accounts.test_signup import signup_data
+from accounts.models import TermsAcceptance, User
+from tests.accounts.factories import PASSWORD, TermsOfUseFactory, UserFactory
+from tests.accounts.test_signup import SIGNUP_URL, signup_data
 
 pytestmark = pytest.mark.django_db
 
@@ -60,28 +61,115 @@ def test_a_few_wrong_passwords_do_not_lock_out_the_reader(client, terms):
 # --- Sign-up ----------------------------------------------------------------------------------
 
 
-def test_signups_are_limited_per_address(client, terms):
-    for n in range(5):
-        client.post("/accounts/signup/", signup_data(email=f"bot{n}@example.com"))
+def test_a_few_typos_do_not_lock_a_reader_out_of_signing_up(client, terms):
+    for _ in range(10):
+        client.post(SIGNUP_URL, signup_data(password1="short"))
 
-    response = client.post("/accounts/signup/", signup_data(email="one.more@example.com"))
+    response = client.post(SIGNUP_URL, signup_data())
+
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_signup_attempts_are_limited_per_address(client, terms):
+    for _ in range(20):
+        client.post(SIGNUP_URL, signup_data(password1="short"))
+
+    response = client.post(SIGNUP_URL, signup_data())
 
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
-    assert b"Too many attempts" in response.content
+    assert not User.objects.exists()
+
+
+def test_signup_attempt_limit_is_per_address(client, terms):
+    for _ in range(20):
+        client.post(SIGNUP_URL, signup_data(password1="short"))
+
+    response = Client().post(SIGNUP_URL, signup_data(), REMOTE_ADDR="198.51.100.99")
+
+    assert response.status_code == HTTPStatus.FOUND
+
+
+@pytest.fixture
+def two_accounts_an_hour(settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup_completed": "2/h/ip"}
+
+
+def test_accounts_created_are_limited_per_address(terms, two_accounts_an_hour):
+    for n in range(2):
+        Client().post(SIGNUP_URL, signup_data(email=f"bot{n}@example.com"))
+
+    response = Client().post(SIGNUP_URL, signup_data(email="one.more@example.com"))
+
+    assert b"Too many accounts were created from your network" in response.content
     assert not User.objects.filter(email="one.more@example.com").exists()
 
 
-def test_signup_limit_is_per_address(client, terms):
-    for n in range(5):
-        client.post("/accounts/signup/", signup_data(email=f"bot{n}@example.com"))
+def test_only_accounts_created_count_towards_their_limit(terms, two_accounts_an_hour):
+    for _ in range(5):
+        Client().post(SIGNUP_URL, signup_data(password1="short"))
 
-    response = Client().post(
-        "/accounts/signup/",
-        signup_data(email="neighbour@example.com"),
-        REMOTE_ADDR="198.51.100.99",
-    )
+    response = Client().post(SIGNUP_URL, signup_data())
 
     assert response.status_code == HTTPStatus.FOUND
+
+
+# --- Agreeing to the terms without an account ---------------------------------------------
+
+
+def agree(ip: str, version: str = "2026-01", **data):
+    return Client().post("/terms/agree/", {"version": version, **data}, REMOTE_ADDR=ip)
+
+
+def test_repeated_anonymous_agreements_from_one_address_record_one(terms):
+    for _ in range(60):
+        agree("203.0.113.7")
+
+    assert TermsAcceptance.objects.count() == 1
+
+
+def test_repeated_anonymous_agreement_still_sets_the_cookie_and_redirects(terms):
+    agree("203.0.113.7")
+
+    response = agree("203.0.113.7", next="/shop/")
+
+    assert (response.status_code, response["Location"], response.cookies["terms_answer"].value) == (
+        HTTPStatus.FOUND,
+        "/shop/",
+        "2026-01",
+    )
+
+
+def test_anonymous_agreements_from_different_addresses_are_each_recorded(terms):
+    agree("203.0.113.7")
+    agree("203.0.113.8")
+
+    assert TermsAcceptance.objects.count() == 2
+
+
+def test_ipv6_agreements_count_once_per_64_block(terms):
+    agree("2001:db8:1:2::1")
+    agree("2001:db8:1:2::ffff")
+    agree("2001:db8:1:3::1")
+
+    assert TermsAcceptance.objects.count() == 2
+
+
+def test_a_new_version_is_recorded_from_an_address_that_agreed_to_the_last(terms):
+    agree("203.0.113.7")
+    TermsOfUseFactory(version="2026-02", effective_at=timezone.now())
+
+    agree("203.0.113.7", version="2026-02")
+
+    assert TermsAcceptance.objects.count() == 2
+
+
+def test_signed_in_readers_agreements_are_recorded_whatever_their_address(terms):
+    for reader in UserFactory.create_batch(2):
+        client = Client()
+        client.force_login(reader)
+        client.post("/terms/agree/", {"version": "2026-01"}, REMOTE_ADDR="203.0.113.7")
+
+    assert TermsAcceptance.objects.filter(user__isnull=False).count() == 2
 
 
 # --- Password reset ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from http import HTTPStatus
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from accounts.models import TermsAcceptance
@@ -125,9 +126,23 @@ def test_data_download_queries_do_not_grow_with_records(
     TermsAcceptanceFactory.create_batch(20, user=reader, terms=terms)
     reader_client.get("/accounts/")
 
-    # Session, user, email addresses, consent records.
-    with django_assert_max_num_queries(4):
+    # Session, user, email addresses, consent records, and one for the cart's part.
+    with django_assert_max_num_queries(5):
         reader_client.get("/accounts/data/")
+
+
+def test_data_download_holds_each_apps_part_under_its_label(reader_client, monkeypatch):
+    # Any app whose AppConfig has personal_data(user) adds its part.
+    monkeypatch.setattr(
+        apps.get_app_config("articles"),
+        "personal_data",
+        lambda user: {"reader": user.email},
+        raising=False,
+    )
+
+    data = json.loads(reader_client.get("/accounts/data/").content)
+
+    assert data["articles"] == {"reader": "ada@example.com"}
 
 
 # --- Delete my account ------------------------------------------------------------------------
@@ -139,6 +154,12 @@ def test_delete_page_explains_what_is_kept_before_confirming(reader_client):
     assert "What we keep, anonymised" in page
     assert "your IP address and your browser" in page
     assert 'type="password"' in page
+
+
+def test_delete_page_says_the_saved_shop_cart_goes_too(reader_client):
+    page = reader_client.get("/accounts/delete/").content.decode()
+
+    assert "your saved shop cart" in page
 
 
 def test_deleting_with_the_password_deletes_the_account(reader_client, reader):

@@ -53,3 +53,9 @@ def test_logout_is_post_only(client, terms):
     client.get("/accounts/logout/")
 
     assert "_auth_user_id" in client.session
+
+
+def test_login_page_offers_one_password_reset_link(client, terms):
+    page = client.get("/accounts/login/").content.decode()
+
+    assert page.count('href="/accounts/password/reset/"') == 1

@@ -78,6 +78,14 @@ def test_after_accepting_the_reader_goes_back_where_they_were(reader_client, new
     assert reader_client.get("/shop/").status_code == HTTPStatus.OK
 
 
+def test_accepting_remembers_the_answer_so_the_dialog_does_not_ask_after_log_out(
+    reader_client, new_terms
+):
+    response = reader_client.post(ACCEPT_URL, {"version": "2026-02", "decision": "accept"})
+
+    assert response.cookies["terms_answer"].value == "2026-02"
+
+
 def test_declining_is_recorded(reader_client, reader, new_terms):
     reader_client.post(ACCEPT_URL, {"version": "2026-02", "decision": "decline"})
 

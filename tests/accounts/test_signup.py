@@ -252,6 +252,29 @@ def test_new_reader_is_not_asked_to_accept_again_right_after_signing_up(client, 
     assert response.status_code == HTTPStatus.OK
 
 
+def test_signing_up_remembers_the_answer_so_the_dialog_does_not_ask_again(client, terms):
+    response = client.post(SIGNUP_URL, signup_data())
+
+    assert response.cookies["terms_answer"].value == "2026-01"
+
+
+def test_signing_up_with_mandatory_verification_remembers_the_answer_too(client, terms, settings):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
+    response = client.post(SIGNUP_URL, signup_data())
+
+    assert response.cookies["terms_answer"].value == "2026-01"
+
+
+def test_failed_signup_sets_no_answer_cookie(client, terms):
+    data = signup_data()
+    del data["agree_terms"]
+
+    response = client.post(SIGNUP_URL, data)
+
+    assert "terms_answer" not in response.cookies
+
+
 def test_signup_queries_stay_bounded(client, terms, django_assert_max_num_queries):
     UserFactory.create_batch(5)
 
