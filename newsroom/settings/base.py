@@ -118,8 +118,9 @@ else:
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Django's default of 300 entries would evict pending view counts and
-    # cached pages long before memory matters.
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+    # cached pages long before memory matters. Each entry is a small value or
+    # one page (~30 KB), and most expire within minutes.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # --- Users and sign-in ----------------------------------------------------------
