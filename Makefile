@@ -55,7 +55,7 @@ run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --numprocesses 2 $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
