@@ -70,11 +70,41 @@ class UserAdmin(DjangoUserAdmin):
             # EmailAddress too, so allauth knows it is taken.
             services.email_address_ensure(user=obj)
 
+    # Deleting here must anonymise the consent records exactly as deleting
+    # one's own account does (the ForeignKey's SET_NULL alone would keep the IP
+    # address and browser), so both go through the service.
+    def delete_model(self, request, obj):
+        services.account_delete(user=obj)
 
-# The prose editor needs an inline <script type="importmap">, which the
-# site's policy ('self' only) blocks. Admin pages are never cached, so a
-# per-request nonce is safe here; the admin renders form media with it.
-EDITOR_CSP = {**settings.SECURE_CSP, "script-src": [CSP.SELF, CSP.NONCE]}
+    def delete_queryset(self, request, queryset):
+        services.accounts_delete(users=queryset)
+
+
+# The hash of the small stylesheet Tiptap (inside django-prose-editor 0.28)
+# injects as a <style> element; django-prose-editor gives no way to turn it
+# off. Without it ProseMirror warns, and double spaces typed in the editor are
+# saved as &nbsp;.
+#
+# The same constant is in articles/admin.py (TIPTAP_BASE_STYLE_HASH), on
+# purpose: apps never import each other's internals, and newsroom/ holds only
+# site configuration, not editor details. Each app has a browser test that
+# opens its editor and fails with the new hash in the CSP error if an upgrade
+# changes the stylesheet (tests/accounts/test_browser.py,
+# tests/articles/test_browser.py): update both constants then.
+TIPTAP_BASE_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+
+
+# The site's policy ('self' only), relaxed just enough for the prose editor on
+# the terms add/change form:
+# * scripts: its ES modules are found through an inline <script type="importmap">.
+#   Admin pages are never cached, so a per-request nonce is safe here; the
+#   admin renders form media with it.
+# * styles: Tiptap's base stylesheet, allowed by its hash.
+EDITOR_CSP = {
+    **settings.SECURE_CSP,
+    "script-src": [*settings.SECURE_CSP.get("script-src", [CSP.SELF]), CSP.NONCE],
+    "style-src": [*settings.SECURE_CSP.get("style-src", [CSP.SELF]), TIPTAP_BASE_STYLE_HASH],
+}
 
 
 @admin.register(TermsOfUse)

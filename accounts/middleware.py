@@ -19,7 +19,11 @@ class TermsAcceptanceMiddleware:
     It stays out of the way of everything that must keep working meanwhile:
     the admin, static and media files, log-out, the terms pages themselves,
     the health check, and the reader's right to download their data or delete
-    their account. It only redirects page navigations (GET/HEAD): a submitted
+    their account. Staff are never sent: the reader terms are for readers, and
+    staff work under their employment terms; asking them would also stand in
+    the way of their own tools outside the admin (Preview at /preview/<pk>/,
+    the admin's "View on site" on public pages), and declining would sign them
+    out of the admin. It only redirects page navigations (GET/HEAD): a submitted
     form goes through rather than being lost, and a script's fetch() would not
     know what to do with the terms page; the next page view asks.
 
@@ -46,7 +50,7 @@ class TermsAcceptanceMiddleware:
             return False
         if request.path_info.startswith(self.exempt_prefixes):
             return False
-        if not request.user.is_authenticated:
+        if not request.user.is_authenticated or request.user.is_staff:
             return False
         terms = TermsOfUse.objects.current_cached()
         return terms is not None and not has_accepted(request, terms)

@@ -352,6 +352,10 @@ class TermsAcceptance(models.Model):
         SIGNUP = "signup", "Sign-up form"
         DIALOG = "dialog", "Terms dialog (or its form on the terms page)"
         REACCEPTANCE = "reacceptance", "Asked again after a new version"
+        # Asked on /terms/accept/ with no earlier acceptance to go "again" from:
+        # an account made without sign-up (createsuperuser, the admin, the
+        # shell), or one that has only ever declined.
+        FIRST_ASK = "first_ask", "Asked before going on, never having accepted"
 
     USER_AGENT_MAX_LENGTH = 255
 

@@ -1,8 +1,9 @@
 """
 Writes that touch several models or must be all-or-nothing: sign-up with its
-consent record, answers to the terms, account deletion, and keeping allauth's
-email addresses in step with User.email. Views and allauth's adapter call
-these; nothing here reads the request.
+consent record, answers to the terms, account deletion (by the reader or in
+the admin, which must anonymise alike), and keeping allauth's email addresses
+in step with User.email. Views, the admin and allauth's adapter call these;
+nothing here reads the request.
 """
 
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import TermsAcceptance, TermsOfUse, User
@@ -92,6 +94,20 @@ def terms_accept(
     )
 
 
+def asked_method(*, user: User, terms: TermsOfUse) -> str:
+    """
+    The `method` of an answer to `terms` given on /terms/accept/: "reacceptance"
+    only when the user accepted an earlier version, so there is something to
+    accept again; otherwise "first_ask" (TermsAcceptance.Method.FIRST_ASK).
+    """
+    accepted_before = (
+        TermsAcceptance.objects.accepted().filter(user=user).exclude(terms=terms).exists()
+    )
+    if accepted_before:
+        return TermsAcceptance.Method.REACCEPTANCE
+    return TermsAcceptance.Method.FIRST_ASK
+
+
 @transaction.atomic
 def terms_decline(
     *,
@@ -100,12 +116,12 @@ def terms_decline(
     ip_address: str | None,
     user_agent: str,
 ) -> TermsAcceptance:
-    """Record that a signed-in reader, asked to accept a new version, said no."""
+    """Record that a signed-in reader, asked on /terms/accept/ to accept `terms`, said no."""
     return _consent_record(
         terms=terms,
         user=user,
         decision=TermsAcceptance.Decision.DECLINED,
-        method=TermsAcceptance.Method.REACCEPTANCE,
+        method=asked_method(user=user, terms=terms),
         ip_address=ip_address,
         user_agent=user_agent,
     )
@@ -122,6 +138,18 @@ def account_delete(*, user: User) -> int:
     kept = TermsAcceptance.objects.filter(user=user).anonymise()
     # Cascades to allauth's email addresses and confirmations.
     user.delete()
+    return kept
+
+
+@transaction.atomic
+def accounts_delete(*, users: QuerySet[User]) -> int:
+    """
+    `account_delete` for several accounts at once (the admin's bulk delete):
+    their consent records are kept, anonymised, and the accounts go.
+    Returns how many consent records were kept.
+    """
+    kept = TermsAcceptance.objects.filter(user__in=users).anonymise()
+    users.delete()
     return kept
 
 

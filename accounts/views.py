@@ -281,6 +281,10 @@ def terms_prompt(request):
     current = TermsOfUse.objects.current_cached()
     if current is None or request.COOKIES.get(TERMS_ANSWER_COOKIE) == current.version:
         return HttpResponse(status=204)
+    if request.user.is_staff:
+        # Staff are not asked to accept the reader terms (see
+        # TermsAcceptanceMiddleware), so the dialog does not ask them either.
+        return HttpResponse(status=204)
     if request.user.is_authenticated and has_accepted(request, current):
         return HttpResponse(status=204)
     return render(
@@ -328,7 +332,7 @@ def terms_accept(request):
             services.terms_accept(
                 terms=current,
                 user=request.user,
-                method=TermsAcceptance.Method.REACCEPTANCE,
+                method=services.asked_method(user=request.user, terms=current),
                 **consent_evidence(request),
             )
             remember_accepted(request, current)

@@ -32,6 +32,15 @@ def terms_url(name, *args):
     return reverse(f"admin:accounts_termsofuse_{name}", args=args)
 
 
+def user_url(name, *args):
+    return reverse(f"admin:accounts_user_{name}", args=args)
+
+
+def evidence(record):
+    record.refresh_from_db()
+    return (record.user_id, record.ip_address, record.user_agent)
+
+
 # --- Consent records: list, filter, search, export; never add, change or delete ----------
 
 
@@ -234,3 +243,59 @@ def test_terms_editor_page_allows_its_import_map_by_nonce_only(admin_client):
 
     assert "script-src 'self' 'nonce-" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_terms_editor_page_allows_tiptaps_stylesheet_by_its_hash(admin_client):
+    policy = admin_client.get(terms_url("add"))["Content-Security-Policy"]
+
+    assert "style-src 'self' 'sha256-" in policy
+
+
+# --- Deleting users: consent records are kept, anonymised, as with self-service deletion ------
+
+
+def test_user_delete_confirmation_page_opens(admin_client, record):
+    response = admin_client.get(user_url("delete", record.user_id))
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_deleting_a_user_in_the_admin_anonymises_their_consent_records(admin_client, record):
+    admin_client.post(user_url("delete", record.user_id), {"post": "yes"})
+
+    assert evidence(record) == (None, None, "")
+
+
+def test_bulk_delete_confirmation_page_opens(admin_client, record):
+    response = admin_client.post(
+        user_url("changelist"),
+        {"action": "delete_selected", "_selected_action": [record.user_id]},
+    )
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_bulk_deleting_users_in_the_admin_anonymises_their_consent_records(admin_client, record):
+    other = TermsAcceptanceFactory(terms=record.terms)
+
+    admin_client.post(
+        user_url("changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [record.user_id, other.user_id],
+            "post": "yes",
+        },
+    )
+
+    assert [evidence(record), evidence(other)] == [(None, None, "")] * 2
+
+
+def test_bulk_deleting_users_leaves_other_readers_records_alone(admin_client, record):
+    bystander = TermsAcceptanceFactory(terms=record.terms)
+
+    admin_client.post(
+        user_url("changelist"),
+        {"action": "delete_selected", "_selected_action": [record.user_id], "post": "yes"},
+    )
+
+    assert evidence(bystander) == (bystander.user_id, "192.0.2.10", "Mozilla/5.0 (test)")

@@ -7,7 +7,12 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import TermsAcceptance
-from tests.accounts.factories import PASSWORD, TermsAcceptanceFactory, TermsOfUseFactory
+from tests.accounts.factories import (
+    PASSWORD,
+    TermsAcceptanceFactory,
+    TermsOfUseFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -202,3 +207,62 @@ def test_accept_page_has_no_axe_violations(live_server, page, axe_violations, te
 
     assert page.url.startswith(live_server.url + "/terms/accept/")
     assert axe_violations(page) == []
+
+
+# --- The terms editor in the admin ------------------------------------------------------------
+
+
+@pytest.fixture
+def superuser_page(live_server, page):
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return page
+
+
+def open_terms_editor(page, url: str):
+    page.goto(url)
+    editor = page.locator(".prose-editor > .ProseMirror")
+    editor.wait_for()
+    return editor
+
+
+def test_terms_add_form_runs_the_editor_without_csp_errors(
+    live_server, superuser_page, csp_violations, terms
+):
+    open_terms_editor(superuser_page, live_server.url + "/admin/accounts/termsofuse/add/")
+
+    assert csp_violations == []
+
+
+def test_scheduled_version_change_form_runs_the_editor_without_csp_errors(
+    live_server, superuser_page, csp_violations, terms
+):
+    scheduled = TermsOfUseFactory(effective_at=timezone.now() + datetime.timedelta(days=7))
+
+    open_terms_editor(
+        superuser_page, live_server.url + f"/admin/accounts/termsofuse/{scheduled.pk}/change/"
+    )
+
+    assert csp_violations == []
+
+
+def test_double_spaces_typed_in_the_terms_editor_are_saved_as_spaces(
+    live_server, superuser_page, terms
+):
+    scheduled = TermsOfUseFactory(
+        body="<p>Be kind.</p>", effective_at=timezone.now() + datetime.timedelta(days=7)
+    )
+    editor = open_terms_editor(
+        superuser_page, live_server.url + f"/admin/accounts/termsofuse/{scheduled.pk}/change/"
+    )
+    editor.click()
+    superuser_page.keyboard.press("End")
+    superuser_page.keyboard.type(" Two  spaces.")
+    with superuser_page.expect_navigation():
+        superuser_page.click("input[name=_continue]")
+
+    scheduled.refresh_from_db()
+    assert scheduled.body == "<p>Be kind. Two  spaces.</p>"

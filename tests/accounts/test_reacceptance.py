@@ -204,3 +204,69 @@ def test_only_accepted_answers_count_as_acceptance(client, terms):
     client.force_login(user)
 
     assert client.get("/").status_code == HTTPStatus.FOUND
+
+
+# --- Staff work under their employment terms, not the reader terms ---------------------------
+
+
+@pytest.fixture
+def superuser_client(client, new_terms):
+    """A superuser made like `createsuperuser` does: no consent record at all."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_staff_reach_the_story_preview_without_accepting_reader_terms(superuser_client):
+    # No such story: the preview view answers (404) instead of the terms redirect.
+    response = superuser_client.get("/preview/999999/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_staff_reach_public_pages_without_accepting_reader_terms(superuser_client):
+    # Where the admin's "View on site" leads.
+    assert superuser_client.get("/").status_code == HTTPStatus.OK
+
+
+def test_terms_dialog_does_not_ask_staff(superuser_client):
+    assert superuser_client.get("/terms/prompt/").status_code == HTTPStatus.NO_CONTENT
+
+
+# --- How an answer on the accept page is recorded --------------------------------------------
+
+
+@pytest.fixture
+def unconsented_reader(terms):
+    """A reader whose account was made without sign-up, so without any consent record."""
+    return UserFactory()
+
+
+def test_first_acceptance_without_an_earlier_one_is_not_called_reacceptance(
+    client, unconsented_reader
+):
+    client.force_login(unconsented_reader)
+
+    client.post(ACCEPT_URL, {"version": "2026-01", "decision": "accept"})
+
+    record = unconsented_reader.terms_acceptances.get()
+    assert (record.decision, record.method) == ("accepted", "first_ask")
+
+
+def test_decline_without_an_earlier_acceptance_is_not_called_reacceptance(
+    client, unconsented_reader
+):
+    client.force_login(unconsented_reader)
+
+    client.post(ACCEPT_URL, {"version": "2026-01", "decision": "decline"})
+
+    record = unconsented_reader.terms_acceptances.get()
+    assert (record.decision, record.method) == ("declined", "first_ask")
+
+
+def test_accepting_after_only_declining_before_is_a_first_acceptance(client, terms, new_terms):
+    user = TermsAcceptanceFactory(terms=terms, decision=TermsAcceptance.Decision.DECLINED).user
+    client.force_login(user)
+
+    client.post(ACCEPT_URL, {"version": "2026-02", "decision": "accept"})
+
+    assert user.terms_acceptances.get(terms=new_terms).method == "first_ask"
