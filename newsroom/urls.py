@@ -12,6 +12,7 @@ admin.site.index_title = "Newsroom"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # The reader's account page is /accounts/; allauth's own pages sit beside it.
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

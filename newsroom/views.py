@@ -1,7 +1,8 @@
-"""Site-wide endpoints that belong to no app: the operator's health check."""
+"""Site-wide endpoints that belong to no app: the health check and the icon."""
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -17,3 +18,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("favicon.svg"))

@@ -28,3 +28,10 @@ def test_healthz_answers_503_when_database_does_not(client):
 
 def test_healthz_refuses_post(client):
     assert client.post("/healthz").status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_favicon_ico_points_at_the_site_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"].endswith("favicon.svg")
