@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -7,11 +7,39 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from articles.models import Section
+        from articles import models
         from articles.navigation import section_nav_forget
 
-        post_save.connect(section_nav_forget, sender=Section, dispatch_uid="section_nav_save")
-        post_delete.connect(section_nav_forget, sender=Section, dispatch_uid="section_nav_delete")
+        post_save.connect(
+            section_nav_forget, sender=models.Section, dispatch_uid="section_nav_save"
+        )
+        post_delete.connect(
+            section_nav_forget, sender=models.Section, dispatch_uid="section_nav_delete"
+        )
+
+        # The anonymous page cache (newsroom.middleware): a story's own save
+        # clears it when the story is or was published (Article.save()).
+        for model in (models.Section, models.Tag, models.Author):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    models.page_cache_clear_on_commit,
+                    sender=model,
+                    dispatch_uid=f"page_cache_{model.__name__}_{signal is post_save}",
+                )
+        post_delete.connect(
+            models.article_deleted, sender=models.Article, dispatch_uid="page_cache_article"
+        )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                models.byline_changed,
+                sender=models.ArticleAuthor,
+                dispatch_uid=f"page_cache_byline_{signal is post_save}",
+            )
+        m2m_changed.connect(
+            models.article_tags_changed,
+            sender=models.Article.tags.through,
+            dispatch_uid="page_cache_article_tags",
+        )
 
     def seed_demo(self) -> str:
         """Sections, tags, authors, stories with pictures, and the roles (idempotent)."""

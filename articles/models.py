@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.html import html_to_text, sanitise_html
 from articles.images import lead_image_renditions
+from newsroom.middleware import page_cache_clear
 
 #: Words a reader gets through in a minute, for the reading time.
 WORDS_PER_MINUTE = 225
@@ -115,7 +116,17 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+def can_publish(user) -> bool:
+    """Editors publish and see every story; writers only their own."""
+    return user.has_perm("articles.publish_article")
+
+
 class ArticleQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The stories `user` may open in the admin, preview and history: all of
+        them for editors, a writer's own for writers."""
+        return self if can_publish(user) else self.filter(created_by=user)
+
     def published(self):
         """Stories a reader may see: published, and their publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -132,6 +143,40 @@ class ArticleQuerySet(models.QuerySet):
     def for_cards(self):
         """Everything a story card shows, in a constant number of queries (and no body)."""
         return self.select_related("section").with_bylines().defer("body", "body_text")
+
+
+class ArticleAuthor(models.Model):
+    """One name on a story's byline, in order (the first author is named first).
+
+    Defined before Article: the story's history records its byline through
+    this model, and django-simple-history needs the class, not its name.
+    """
+
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "byline"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="articles_byline_author_once_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+#: The story's history, with its tags and byline (ArticleAuthor rows, order
+#: included) as they were at each version. Named here because the admin
+#: saves the tags and byline after the story itself: see
+#: `Article.history_relations_record()`.
+ARTICLE_HISTORY = HistoricalRecords(
+    excluded_fields=["view_count", "body_text", "lead_image_renditions", "updated_at"],
+    m2m_fields=["tags", "authors"],
+)
 
 
 class Article(models.Model):
@@ -181,7 +226,7 @@ class Article(models.Model):
     lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
-    authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
+    authors = models.ManyToManyField(Author, through=ArticleAuthor, related_name="articles")
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -205,7 +250,8 @@ class Article(models.Model):
         "views",
         default=0,
         editable=False,
-        help_text="Moved here from the cache in batches; see services.view_counts_flush().",
+        help_text="How many readers have opened the story. New views are added every few "
+        "minutes, so a story just published may show fewer than it has had.",
     )
     seo_title = models.CharField(
         "SEO title",
@@ -221,9 +267,7 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["view_count", "body_text", "lead_image_renditions", "updated_at"]
-    )
+    history = ARTICLE_HISTORY
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -257,7 +301,13 @@ class Article(models.Model):
         self.body_text = html_to_text(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        readers_may_notice = self.page_cache_concerned()
         super().save(*args, **kwargs)
+        if readers_may_notice:
+            # After the commit, so the tags and byline saved with it count too,
+            # and no reader re-caches the old version in between.
+            transaction.on_commit(page_cache_clear)
+        self._status_loaded = self.status
         source = self.lead_image.name if self.lead_image else ""
         if source != self.renditions_source:
             self.lead_image_renditions = lead_image_renditions(self.lead_image) if source else {}
@@ -277,6 +327,33 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # Deferred status: unknown, so taken to be "was published".
+        instance._status_loaded = instance.__dict__.get("status", cls.Status.PUBLISHED)
+        return instance
+
+    def page_cache_concerned(self) -> bool:
+        """Whether a change to this story may change what readers see: it is, or
+        was when loaded, published (live or scheduled)."""
+        published = self.Status.PUBLISHED
+        loaded = getattr(self, "_status_loaded", None if self._state.adding else published)
+        return published in (self.status, loaded)
+
+    def history_relations_record(self) -> None:
+        """Put the story's tags and byline as they are now into its latest history record.
+
+        Its history record is written when the story is saved, and the admin
+        saves tags and byline after that: it calls this once they are saved.
+        """
+        record = self.history.order_by("-history_date", "-history_id").first()
+        if record is None:
+            return
+        for field in record._history_m2m_fields:
+            getattr(record, field.name).all().delete()
+        ARTICLE_HISTORY.create_historical_record_m2ms(record, self)
 
     def clean(self):
         if self.lead_image and not self.lead_image_alt.strip():
@@ -404,21 +481,36 @@ class Article(models.Model):
         )
 
 
-class ArticleAuthor(models.Model):
-    """One name on a story's byline, in order (the first author is named first)."""
+# --- Keeping the anonymous page cache honest -----------------------------------------
+# Connected in ArticlesConfig.ready(): signals, not save()/delete(), because the
+# admin's bulk delete never calls Model.delete(). Cleared after the commit, so
+# no reader re-caches the old page before the change is visible to them.
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
-    order = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = "byline"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "author"], name="articles_byline_author_once_per_article"
-            )
-        ]
+def page_cache_clear_on_commit(**kwargs) -> None:
+    """For sections, tags and authors: their names are on many pages."""
+    transaction.on_commit(page_cache_clear)
 
-    def __str__(self):
-        return f"{self.author} on {self.article}"
+
+def article_deleted(instance: Article, **kwargs) -> None:
+    if instance.__dict__.get("status", Article.Status.PUBLISHED) == Article.Status.PUBLISHED:
+        transaction.on_commit(page_cache_clear)
+
+
+def _article_is_published(article_id, cached: Article | None) -> bool:
+    if cached is not None:
+        return cached.page_cache_concerned()
+    return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).exists()
+
+
+def byline_changed(instance: ArticleAuthor, **kwargs) -> None:
+    """A byline of a published story (the admin saves them after the story)."""
+    if _article_is_published(instance.article_id, instance._state.fields_cache.get("article")):
+        transaction.on_commit(page_cache_clear)
+
+
+def article_tags_changed(instance, action: str, reverse: bool, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if reverse or _article_is_published(instance.pk, instance):
+        transaction.on_commit(page_cache_clear)

@@ -1,7 +1,9 @@
 """
 The newsroom's roles as groups. Migration 0003 created them with a frozen copy
-of this table; `roles_ensure()` restores them (seed_demo calls it) should
-someone delete a group or a permission from it.
+of this table, and later migrations (0004: the byline) add to them the same
+way; `roles_ensure()` restores them (seed_demo calls it) should someone delete
+a group or a permission from it. A change here needs a new data migration too:
+databases that already ran the earlier ones never see an edit to them.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -16,10 +18,15 @@ ROLE_PERMISSIONS = {
         "add_tag",
         "view_tag",
         "view_author",
+        # The byline inline on the story form (ArticleAuthor, the through model).
+        "add_articleauthor",
+        "change_articleauthor",
+        "delete_articleauthor",
+        "view_articleauthor",
     ],
     "Editor": [
         f"{action}_{model}"
-        for model in ("article", "section", "tag", "author")
+        for model in ("article", "articleauthor", "section", "tag", "author")
         for action in ("add", "change", "delete", "view")
     ]
     + ["publish_article", "view_historicalarticle"],

@@ -125,11 +125,16 @@ def article_detail(request, year, month, day, slug):
 @never_cache
 @staff_member_required
 def article_preview(request, pk):
-    """Any story as readers would see it, for staff, whatever its status or time."""
+    """A story as readers would see it, whatever its status or time: any story for
+    editors, their own for writers (as in the admin)."""
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
     article = get_object_or_404(
-        Article.objects.select_related("section").with_bylines().prefetch_related("tags"), pk=pk
+        Article.objects.visible_to(request.user)
+        .select_related("section")
+        .with_bylines()
+        .prefetch_related("tags"),
+        pk=pk,
     )
     return render(
         request, "articles/article_detail.html", _article_context(request, article, preview=True)

@@ -96,6 +96,9 @@ class ArticleFactory(DjangoModelFactory):
             return
         for order, author in enumerate(authors if authors is not None else [AuthorFactory()]):
             ArticleAuthor.objects.create(article=self, author=author, order=order)
+        # As the admin does: the byline is saved after the story, and belongs
+        # in the history record its save wrote.
+        self.history_relations_record()
 
     @factory.post_generation
     def tags(self, create, tags, **kwargs):

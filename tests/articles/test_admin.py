@@ -1,14 +1,20 @@
 """The newsroom in the admin: writers write, editors publish, and the rules hold at every door."""
 
+import html
+import importlib
+import re
 from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ArticleAuthor
+from articles.roles import ROLE_PERMISSIONS
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -88,6 +94,16 @@ def edit_data(article, **fields):
     return data
 
 
+def page_text(page: str) -> str:
+    """The words of an admin page's main content, as a reader sees them."""
+    content = page.split('id="content"', 1)[1]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split())
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
 def test_roles_exist_with_their_permissions():
     writer = set(Group.objects.get(name="Writer").permissions.values_list("codename", flat=True))
     editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
@@ -95,6 +111,161 @@ def test_roles_exist_with_their_permissions():
     assert {"add_article", "change_article"} <= writer
     assert "publish_article" not in writer
     assert {"publish_article", "delete_article", "change_section", "add_author"} <= editor
+
+
+def test_both_roles_may_set_the_byline():
+    byline = {f"{action}_articleauthor" for action in ("add", "change", "delete", "view")}
+
+    assert byline <= set(ROLE_PERMISSIONS["Writer"])
+    assert byline <= set(ROLE_PERMISSIONS["Editor"])
+
+
+def test_migrations_grant_what_roles_py_lists():
+    roles_0003 = migration("0003_roles").ROLES
+    bylines_0004 = migration("0004_byline_permissions_for_roles")
+
+    granted = {
+        name: set(codenames)
+        | (set(bylines_0004.BYLINE_PERMISSIONS) if name in bylines_0004.ROLES else set())
+        for name, codenames in roles_0003.items()
+    }
+
+    assert granted == {name: set(codenames) for name, codenames in ROLE_PERMISSIONS.items()}
+
+
+def test_byline_migration_gives_existing_roles_the_byline_permissions():
+    bylines_0004 = migration("0004_byline_permissions_for_roles")
+    writer_group = Group.objects.get_or_create(name="Writer")[0]
+    writer_group.permissions.remove(
+        *writer_group.permissions.filter(codename__endswith="_articleauthor")
+    )
+
+    bylines_0004.byline_permissions_grant(migrated_apps("0004_byline_permissions_for_roles"), None)
+
+    assert set(
+        writer_group.permissions.filter(codename__endswith="_articleauthor").values_list(
+            "codename", flat=True
+        )
+    ) == set(bylines_0004.BYLINE_PERMISSIONS)
+
+
+def migration(name: str):
+    return importlib.import_module(f"articles.migrations.{name}")
+
+
+def migrated_apps(name: str):
+    """The models as of migration `name`, as its functions receive them (not the
+    project's app registry, which they may change)."""
+    return MigrationLoader(connection).project_state(("articles", name)).apps
+
+
+@pytest.mark.parametrize("role", ["Writer", "Editor"])
+def test_adding_a_story_in_the_admin_saves_its_byline(client, role):
+    author = AuthorFactory(name="Mira Holt")
+    login(client, UserFactory(groups=[role]))
+
+    client.post(ADD_URL, form_data(section=SectionFactory(), author=author))
+
+    assert Article.objects.get().byline_authors == [author]
+
+
+def test_editor_cannot_publish_a_story_without_an_author(client, editor):
+    login(client, editor)
+    data = form_data(
+        section=SectionFactory(),
+        author=AuthorFactory(),
+        status="published",
+        **{"bylines-TOTAL_FORMS": "0"},
+    )
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == HTTPStatus.OK  # the form again, with the error
+    assert "A published story needs at least one author" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_editor_cannot_take_the_last_author_off_a_live_story(client, editor):
+    story = ArticleFactory()
+    login(client, editor)
+
+    client.post(change_url(story), edit_data(story, **{"bylines-0-DELETE": "on"}))
+
+    assert story.bylines.count() == 1
+
+
+def test_a_draft_may_wait_for_its_author(client, writer):
+    login(client, writer)
+    data = form_data(
+        section=SectionFactory(), author=AuthorFactory(), **{"bylines-TOTAL_FORMS": "0"}
+    )
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert Article.objects.get().status == Article.Status.DRAFT
+
+
+def test_publish_now_skips_a_story_without_an_author_and_says_so(client, editor):
+    story = ArticleFactory(draft=True, authors=[], headline="Nobody wrote this")
+    login(client, editor)
+
+    response = client.post(
+        LIST_URL, {"action": "publish_now", "_selected_action": [story.pk]}, follow=True
+    )
+
+    story.refresh_from_db()
+    assert story.status == Article.Status.DRAFT
+    assert "Not published: “Nobody wrote this”: it has no author." in messages_of(response)
+
+
+def test_new_byline_rows_without_a_number_follow_the_others_in_form_order(client, editor):
+    story = ArticleFactory(draft=True)
+    first = story.bylines.get().author
+    second, third = AuthorFactory(), AuthorFactory()
+    login(client, editor)
+    data = edit_data(
+        story,
+        **{
+            "bylines-TOTAL_FORMS": "3",
+            "bylines-1-author": second.pk,
+            "bylines-1-order": "",
+            "bylines-2-author": third.pk,
+            "bylines-2-order": "",
+        },
+    )
+
+    client.post(change_url(story), data)
+
+    assert list(story.bylines.values_list("author", "order")) == [
+        (first.pk, 0),
+        (second.pk, 1),
+        (third.pk, 2),
+    ]
+
+
+def test_byline_order_numbers_are_followed_and_stored_as_0_1_2(client, editor):
+    story = ArticleFactory(draft=True)
+    first = story.bylines.get().author
+    lead = AuthorFactory()
+    login(client, editor)
+    data = edit_data(
+        story,
+        **{
+            "bylines-0-order": "5",
+            "bylines-TOTAL_FORMS": "2",
+            "bylines-1-author": lead.pk,
+            "bylines-1-order": "1",
+        },
+    )
+
+    client.post(change_url(story), data)
+
+    assert [a.pk for a in Article.objects.with_bylines().get().byline_authors] == [
+        lead.pk,
+        first.pk,
+    ]
+    assert sorted(ArticleAuthor.objects.values_list("order", flat=True)) == [0, 1]
 
 
 # --- Writers ----------------------------------------------------------------------
@@ -214,6 +385,66 @@ def test_writer_cannot_revert_a_published_story_from_its_history(client, writer)
     story.refresh_from_db()
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert story.headline == "Published version"
+
+
+def history_url(story):
+    return reverse("admin:articles_article_history", args=[story.pk])
+
+
+def version_url(story, record):
+    return reverse("admin:articles_article_simple_history", args=[story.pk, record.pk])
+
+
+def test_writer_can_preview_own_draft(client, writer):
+    story = ArticleFactory(draft=True, created_by=writer)
+    login(client, writer)
+
+    response = client.get(reverse("articles:preview", args=[story.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_writer_cannot_preview_someone_elses_draft(client, writer, editor):
+    story = ArticleFactory(draft=True, created_by=editor)
+    login(client, writer)
+
+    response = client.get(reverse("articles:preview", args=[story.pk]))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_writer_can_read_the_history_of_own_story(client, writer):
+    story = ArticleFactory(draft=True, created_by=writer)
+
+    response = login(client, writer).get(history_url(story))
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_writer_cannot_read_the_history_of_someone_elses_story(client, writer, editor):
+    story = ArticleFactory(draft=True, created_by=editor)
+
+    response = login(client, writer).get(history_url(story))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_writer_cannot_open_a_version_of_someone_elses_story(client, writer, editor):
+    story = ArticleFactory(draft=True, created_by=editor)
+
+    response = login(client, writer).get(version_url(story, story.history.earliest()))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_editor_can_read_the_history_of_a_deleted_story(client, editor):
+    story = ArticleFactory(draft=True, headline="Pulled story")
+    url = history_url(story)
+    story.delete()
+
+    response = login(client, editor).get(url)
+
+    assert "Pulled story" in response.content.decode()
 
 
 # --- Editors ------------------------------------------------------------------------
@@ -342,10 +573,177 @@ def test_history_page_shows_the_changes(client, editor):
     login(client, editor)
     client.post(change_url(story), edit_data(story, headline="After"))
 
-    page = client.get(reverse("admin:articles_article_history", args=[story.pk])).content.decode()
+    page = client.get(history_url(story)).content.decode()
 
     assert "Before" in page
     assert "After" in page
+
+
+def test_history_records_a_change_of_tags(client, editor):
+    story = ArticleFactory(draft=True)
+    housing = TagFactory(name="Housing")
+    login(client, editor)
+
+    client.post(change_url(story), edit_data(story, tags=[housing.pk]))
+
+    latest = story.history.latest()
+    change = latest.diff_against(latest.prev_record).changes[0]
+    assert change.field == "tags"
+    assert [row["tag"] for row in change.new] == [housing.pk]
+
+
+def test_history_records_a_change_of_byline(client, editor):
+    story = ArticleFactory(draft=True)
+    second = AuthorFactory()
+    login(client, editor)
+    data = edit_data(story, **{"bylines-TOTAL_FORMS": "2", "bylines-1-author": second.pk})
+
+    client.post(change_url(story), data)
+
+    latest = story.history.latest()
+    assert latest.diff_against(latest.prev_record).changed_fields == ["authors"]
+
+
+def test_one_save_in_the_admin_is_one_history_record(client, editor):
+    story = ArticleFactory(draft=True, tags=[TagFactory()])
+    records = story.history.count()
+    login(client, editor)
+
+    client.post(
+        change_url(story), edit_data(story, headline="New", tags=[TagFactory().pk, TagFactory().pk])
+    )
+
+    assert story.history.count() == records + 1
+
+
+def test_history_migration_completes_each_latest_record_with_tags_and_byline():
+    story = ArticleFactory(draft=True, tags=[TagFactory()])
+    latest = story.history.latest()
+    latest.tags.all().delete()
+    latest.authors.all().delete()
+
+    migration("0006_history_of_tags_and_bylines").latest_records_complete(
+        migrated_apps("0006_history_of_tags_and_bylines"), None
+    )
+
+    assert (latest.tags.count(), latest.authors.count()) == (1, 1)
+
+
+def test_reverting_writes_one_history_record_with_tags_and_byline(client, editor):
+    story = ArticleFactory(draft=True, headline="First", tags=[TagFactory()])
+    first_version = story.history.earliest()
+    story.headline = "Second"
+    story.save()
+    records = story.history.count()
+    login(client, editor)
+    data = edit_data(story, headline="First", tags=[TagFactory().pk])
+
+    client.post(version_url(story, first_version), data)
+
+    latest = story.history.latest()
+    assert story.history.count() == records + 1
+    assert (latest.headline, latest.tags.count(), latest.authors.count()) == ("First", 1, 1)
+
+
+def test_history_page_lists_tag_changes_by_name(client, editor):
+    story = ArticleFactory(draft=True)
+    login(client, editor)
+    tags = [TagFactory(name="Harbour").pk, TagFactory(name="Ferries").pk]
+    client.post(change_url(story), edit_data(story, tags=tags))
+
+    page = client.get(history_url(story)).content.decode()
+
+    assert "Tags: (none) → Ferries, Harbour" in page_text(page)
+
+
+def test_history_page_queries_do_not_grow_with_versions(
+    client, editor, django_assert_max_num_queries
+):
+    story = ArticleFactory(draft=True, tags=[TagFactory()])
+    for number in range(30):
+        story.headline = f"Version {number}"
+        story.tags.add(TagFactory())  # a record with tags of its own
+    login(client, editor)
+
+    with django_assert_max_num_queries(15):
+        client.get(history_url(story))
+
+
+def test_history_page_names_a_since_deleted_tag(client, editor):
+    story = ArticleFactory(draft=True)
+    login(client, editor)
+    gone = TagFactory(name="Gone")
+    client.post(change_url(story), edit_data(story, tags=[gone.pk]))
+    client.post(change_url(story), edit_data(story, tags=[]))
+    gone.delete()
+
+    page = client.get(history_url(story)).content.decode()
+
+    assert "Tags: Deleted tag (pk=" in page_text(page)
+
+
+def test_revert_page_says_tags_and_authors_are_not_reverted(client, editor):
+    story = ArticleFactory(draft=True)
+
+    page = login(client, editor).get(version_url(story, story.history.earliest()))
+
+    assert "Tags and authors are not reverted" in page.content.decode()
+
+
+def test_history_page_speaks_the_editors_language(client, editor):
+    story = ArticleFactory(draft=True)
+    login(client, editor)
+    client.post(change_url(story), edit_data(story, status="in_review"))
+
+    page = client.get(history_url(story)).content.decode()
+
+    text = page_text(page)
+    assert "Object Status Publication time Date/time" in text
+    assert "Status: Draft → In review" in text
+    assert "in_review" not in page
+    assert "published_at" not in page
+
+
+def test_history_page_shows_no_empty_change_reason(client, editor):
+    story = ArticleFactory(draft=True)
+    login(client, editor)
+    client.post(change_url(story), edit_data(story, headline="Changed"))
+
+    page = client.get(history_url(story)).content.decode()
+
+    assert "Change reason" not in page
+    assert "None" not in page_text(page)
+
+
+def test_history_names_the_editor_without_a_link_they_could_not_open(client, editor):
+    story = ArticleFactory(draft=True)
+    login(client, editor)
+    client.post(change_url(story), edit_data(story, headline="Changed"))
+
+    page = client.get(history_url(story)).content.decode()
+
+    assert editor.email in page
+    assert reverse("admin:accounts_user_change", args=[editor.pk]) not in page
+
+
+def test_history_links_the_account_for_those_who_manage_accounts(client, editor):
+    story = ArticleFactory(draft=True)
+    login(client, editor)
+    client.post(change_url(story), edit_data(story, headline="Changed"))
+    admin = UserFactory(is_superuser=True)
+
+    page = login(client, admin).get(history_url(story)).content.decode()
+
+    assert f'<a href="{reverse("admin:accounts_user_change", args=[editor.pk])}">' in page
+
+
+def test_change_form_names_the_creator_without_a_link_for_editors(client, writer, editor):
+    story = ArticleFactory(draft=True, created_by=writer)
+
+    page = login(client, editor).get(change_url(story)).content.decode()
+
+    assert writer.email in page
+    assert reverse("admin:accounts_user_change", args=[writer.pk]) not in page
 
 
 # --- The change form ------------------------------------------------------------------
@@ -446,3 +844,42 @@ def test_editor_creates_schedules_previews_and_publishes_in_the_admin(client, ed
     client.logout()
 
     assert client.get(Article.objects.get().get_absolute_url()).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    ("action", "stories", "message"),
+    [
+        ("publish_now", {"draft": True}, "Published 1 story."),
+        ("unpublish", {}, "Unpublished 1 story."),
+        ("send_to_review", {"draft": True}, "Sent 1 story to review."),
+    ],
+)
+def test_bulk_actions_count_in_proper_english(client, editor, action, stories, message):
+    story = ArticleFactory(**stories)
+    login(client, editor)
+
+    response = client.post(
+        LIST_URL, {"action": action, "_selected_action": [story.pk]}, follow=True
+    )
+
+    assert messages_of(response) == [message]
+
+
+def test_bulk_actions_count_several_stories_in_the_plural(client, editor):
+    stories = ArticleFactory.create_batch(2, draft=True)
+    login(client, editor)
+
+    response = client.post(
+        LIST_URL,
+        {"action": "publish_now", "_selected_action": [story.pk for story in stories]},
+        follow=True,
+    )
+
+    assert messages_of(response) == ["Published 2 stories."]
+
+
+def test_views_help_speaks_to_editors(client, editor):
+    page = login(client, editor).get(change_url(ArticleFactory())).content.decode()
+
+    assert "How many readers have opened the story." in page
+    assert "view_counts_flush" not in page

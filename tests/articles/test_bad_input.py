@@ -4,7 +4,15 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.articles.factories import UserFactory
+from articles.models import Article
+from tests.articles.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    TagFactory,
+    UserFactory,
+)
+from tests.articles.test_admin import ADD_URL, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +39,47 @@ def test_out_of_range_numbers_are_404(client, path):
 
 def test_beacon_for_an_out_of_range_id_is_404(client):
     assert client.post(f"/api/views/{HUGE}/").status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/articles/article/abc/history/",
+        f"/admin/articles/article/{HUGE}/history/",
+        "/admin/articles/article/{pk}/history/abc/",
+        "/admin/articles/article/{pk}/history/{huge}/",
+        "/admin/articles/article/abc/history/1/",
+    ],
+)
+def test_malformed_ids_in_history_addresses_are_404(client, path):
+    story = ArticleFactory()
+    client.force_login(UserFactory(groups=["Editor"]))
+
+    response = client.get(path.format(pk=story.pk, huge=HUGE))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "field", ["tags", "bylines-0-author", "section"], ids=["tag", "author", "section"]
+)
+@pytest.mark.parametrize("value", ["abc", HUGE])
+def test_malformed_ids_in_the_story_form_are_form_errors(client, field, value):
+    client.force_login(UserFactory(groups=["Editor"]))
+    data = form_data(section=SectionFactory(), author=AuthorFactory())
+    data[field] = value
+
+    response = client.post(ADD_URL, data)
+
+    assert response.status_code == HTTPStatus.OK  # the form again, with the error
+    assert not Article.objects.exists()
+
+
+def test_the_form_shown_again_keeps_the_well_formed_tags(client):
+    client.force_login(UserFactory(groups=["Editor"]))
+    harbour = TagFactory(name="Harbour")
+    data = form_data(section=SectionFactory(), author=AuthorFactory(), tags=[harbour.pk, "abc"])
+
+    page = client.post(ADD_URL, data).content.decode()
+
+    assert f'<option value="{harbour.pk}" selected>Harbour</option>' in page

@@ -554,8 +554,9 @@ def test_preview_is_for_staff_only(client):
 
 
 def test_staff_can_preview_a_draft_never_cached(client):
-    story = ArticleFactory(draft=True, headline="Work in progress")
-    client.force_login(UserFactory(groups=["Writer"]))
+    writer = UserFactory(groups=["Writer"])
+    story = ArticleFactory(draft=True, headline="Work in progress", created_by=writer)
+    client.force_login(writer)
 
     response = client.get(reverse("articles:preview", args=[story.pk]))
 
