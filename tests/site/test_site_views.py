@@ -35,3 +35,27 @@ def test_favicon_ico_points_at_the_site_icon(client):
 
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert response["Location"].endswith("favicon.svg")
+
+
+def test_admin_login_goes_through_the_rate_limited_site_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_repeated_wrong_staff_passwords_lock_the_staff_account_for_a_while(
+    client, django_user_model
+):
+    django_user_model.objects.create_user(
+        email="editor@example.com", password="right-pw-123456", is_staff=True
+    )
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": "editor@example.com", "password": "wrong"})
+
+    response = client.post(
+        "/accounts/login/", {"login": "editor@example.com", "password": "right-pw-123456"}
+    )
+
+    assert b"Too many failed login attempts" in response.content
+    assert "_auth_user_id" not in client.session
