@@ -16,6 +16,7 @@ from django.views.decorators.csp import csp_override
 
 from accounts import services
 from accounts.models import TermsAcceptance, TermsOfUse, User
+from newsroom.text import xml_safe
 
 
 class AddressOwnedElsewhereMixin:
@@ -195,7 +196,9 @@ class CsvInjectionSafeWriter:
 
     @classmethod
     def escape(cls, value) -> str:
-        text = "" if value is None else str(value)
+        # xml_safe: no NUL or other control character that spreadsheet
+        # importers choke on (the same rule as every other export).
+        text = "" if value is None else xml_safe(str(value))
         return f"'{text}" if text.startswith(cls.DANGEROUS_FIRST_CHARACTERS) else text
 
 

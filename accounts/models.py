@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
+from newsroom.text import text_fields_clean
+
 
 class EmailUserManager(BaseUserManager):
     """Creates users from an email address and finds them whatever its letter case."""
@@ -95,6 +97,7 @@ class User(AbstractUser):
         return self.email
 
     def save(self, *args, **kwargs):
+        text_fields_clean(self)
         self.email = EmailUserManager.normalize_email(self.email)
         super().save(*args, **kwargs)
 
@@ -255,6 +258,7 @@ class TermsOfUse(models.Model):
             )
         if self.effective_at is None:
             self.effective_at = timezone.now()
+        text_fields_clean(self)
         # The admin's form field sanitises too; this covers every other way in
         # (the shell, fixtures, seed data).
         self.body = self._meta.get_field("body").sanitize(self.body)
@@ -394,6 +398,7 @@ class TermsAcceptance(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ImmutableRecordError("Consent records are append-only.")
+        text_fields_clean(self)  # the user agent is whatever the request said
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 

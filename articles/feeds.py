@@ -2,14 +2,16 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
 
 from articles.models import Article
+from newsroom.text import XmlSafeAtomFeed, XmlSafeRssFeed
 
 FEED_LENGTH = 30
 
 
 class LatestStoriesFeed(Feed):
+    # Valid XML whatever editors typed (see newsroom/text.py).
+    feed_type = XmlSafeRssFeed
     title = "Newsroom: latest stories"
     link = reverse_lazy("articles:home")
     description = "The newest stories from Newsroom, as they are published."
@@ -48,5 +50,5 @@ class LatestStoriesFeed(Feed):
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
     subtitle = LatestStoriesFeed.description

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from articles.html import html_to_text, sanitise_html
 from articles.images import lead_image_renditions
 from newsroom.middleware import page_cache_clear
+from newsroom.text import text_fields_clean
 
 #: Words a reader gets through in a minute, for the reading time.
 WORDS_PER_MINUTE = 225
@@ -66,6 +67,10 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        text_fields_clean(self)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
@@ -81,6 +86,10 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        text_fields_clean(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
@@ -111,6 +120,10 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        text_fields_clean(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
@@ -297,6 +310,7 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        text_fields_clean(self)
         self.body = sanitise_html(self.body)
         self.body_text = html_to_text(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:

@@ -29,6 +29,7 @@ from django.views.generic import ListView
 from articles import services
 from articles.models import Article, Author, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, clean_query, search_articles, search_terms
+from newsroom.text import xml_safe_data
 
 STORIES_PER_PAGE = 12
 SEARCH_RESULTS_PER_PAGE = 10
@@ -166,8 +167,9 @@ def structured_data(request: HttpRequest, article: Article) -> str:
     if article.lead_image_largest_url:
         data["image"] = [request.build_absolute_uri(article.lead_image_largest_url)]
     # The same escaping as json_script: "</script>" in a headline stays inert.
+    # xml_safe_data: no lone surrogate or control character reaches the JSON.
     return mark_safe(  # noqa: S308
-        json.dumps(data, cls=DjangoJSONEncoder).translate(_json_script_escapes)
+        json.dumps(xml_safe_data(data), cls=DjangoJSONEncoder).translate(_json_script_escapes)
     )
 
 

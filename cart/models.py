@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 
 from cart.money import Money
+from newsroom.text import text_fields_clean
 
 MAX_QUANTITY = 99
 
@@ -66,6 +67,10 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        text_fields_clean(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("cart:product", kwargs={"slug": self.slug})

@@ -88,6 +88,9 @@ TEMPLATES = [
                 "cart.context_processors.cart",
                 "accounts.context_processors.terms",
             ],
+            # {% load text %}: the xml_safe filter for XML templates. newsroom/
+            # is not an app, so its library is named here.
+            "libraries": {"text": "newsroom.text"},
         },
     },
 ]

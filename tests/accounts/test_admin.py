@@ -299,3 +299,15 @@ def test_bulk_deleting_users_leaves_other_readers_records_alone(admin_client, re
     )
 
     assert evidence(bystander) == (bystander.user_id, "192.0.2.10", "Mozilla/5.0 (test)")
+
+
+def test_csv_export_carries_no_control_characters_even_from_old_rows(admin_client):
+    # bulk_create skips save(), as rows written before the rule existed did.
+    saved = TermsAcceptanceFactory()
+    (record,) = TermsAcceptance.objects.bulk_create(
+        [TermsAcceptance(terms=saved.terms, method="signup", user_agent="Bot\x0b1.0\x01\x1b[31m")]
+    )
+
+    rows = export(admin_client, record)
+
+    assert rows[1][-1] == "Bot 1.0[31m"

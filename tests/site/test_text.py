@@ -1,0 +1,110 @@
+"""Characters XML 1.0 forbids never reach the database, whichever model or field."""
+
+import pytest
+
+from newsroom.text import xml_safe, xml_safe_data
+from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
+from tests.accounts.factories import UserFactory as ReaderFactory
+from tests.articles.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    TagFactory,
+)
+from tests.cart.factories import ProductFactory
+
+#: XML 1.0's Char production (section 2.2) leaves out these code points.
+FORBIDDEN = [
+    *(chr(code) for code in range(0x20) if chr(code) not in "\t\n\r"),
+    "\ufffe",
+    "\uffff",
+    "\ud800",  # lone surrogates: a str can hold them (json.loads('"\\ud800"'))
+    "\udfff",
+]
+#: Allowed, and kept: whitespace XML keeps, C1 controls, the replacement
+#: character, non-BMP characters, bidi and zero-width characters (other rules
+#: deal with those where they matter, e.g. in e-mail addresses).
+ALLOWED = ["\t", "\n", "\r", "\x7f", "\x85", "\ufffd", "\U0001f600", "\u202e", "\u200b", "é"]
+
+
+@pytest.mark.parametrize("character", FORBIDDEN, ids=lambda c: f"U+{ord(c):04X}")
+def test_forbidden_character_is_removed_or_becomes_a_space(character):
+    cleaned = xml_safe(f"before{character}after")
+
+    assert cleaned in ("beforeafter", "before after")
+    assert character not in cleaned
+
+
+@pytest.mark.parametrize("character", ALLOWED, ids=lambda c: f"U+{ord(c):04X}")
+def test_allowed_character_is_kept(character):
+    assert xml_safe(f"before{character}after") == f"before{character}after"
+
+
+def test_word_separating_controls_become_a_space():
+    assert xml_safe("Council budget\x0bvote\x0cpasses\x1fagain") == (
+        "Council budget vote passes again"
+    )
+
+
+def test_non_strings_are_returned_unchanged():
+    assert xml_safe(None) is None
+    assert xml_safe(42) == 42
+
+
+def test_nested_data_is_cleaned_for_json():
+    assert xml_safe_data({"a\x00": ["x\x0by", ("\ud800z", 3)], "n": None}) == {
+        "a": ["x y", ["z", 3]],
+        "n": None,
+    }
+
+
+# Every text field a person can type, per model; saving through the model
+# (the admin, forms, services, the shell all do) removes what XML forbids.
+TYPED = "Word\x0bpaste\x00d\ufffe\ud800\x1fend"
+SAVED = "Word pasted end"
+TEXT_FIELDS = [
+    (SectionFactory, ["name", "description"]),
+    (TagFactory, ["name"]),
+    (AuthorFactory, ["name", "bio"]),
+    (
+        ArticleFactory,
+        [
+            "headline",
+            "standfirst",
+            "lead_image_alt",
+            "lead_image_caption",
+            "lead_image_credit",
+            "seo_title",
+            "seo_description",
+        ],
+    ),
+    (ReaderFactory, ["display_name", "first_name", "last_name"]),
+    (TermsOfUseFactory, ["title", "changes_summary"]),
+    (TermsAcceptanceFactory, ["user_agent"]),
+    (ProductFactory, ["name", "short_description"]),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("factory", "field"),
+    [
+        pytest.param(factory, field, id=f"{factory._meta.model.__name__}.{field}")
+        for factory, fields in TEXT_FIELDS
+        for field in fields
+    ],
+)
+def test_saving_removes_what_xml_forbids(factory, field):
+    saved = factory(**{field: TYPED})
+    saved.refresh_from_db()
+
+    assert getattr(saved, field) == SAVED
+
+
+@pytest.mark.django_db
+def test_story_body_keeps_its_markup_without_forbidden_characters():
+    story = ArticleFactory(body="<p>Council budget\x0bvote\x00 passes</p>")
+    story.refresh_from_db()
+
+    assert story.body == "<p>Council budget vote passes</p>"
+    assert story.body_text == "Council budget vote passes"
