@@ -2,20 +2,18 @@ import csv
 import io
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
-from django.views.decorators.csp import csp_override
 
 from accounts import services
 from accounts.models import TermsAcceptance, TermsOfUse, User
+from newsroom.csp import editor_csp_override
 from newsroom.text import xml_safe
 
 
@@ -81,33 +79,6 @@ class UserAdmin(DjangoUserAdmin):
         services.accounts_delete(users=queryset)
 
 
-# The hash of the small stylesheet Tiptap (inside django-prose-editor 0.28)
-# injects as a <style> element; django-prose-editor gives no way to turn it
-# off. Without it ProseMirror warns, and double spaces typed in the editor are
-# saved as &nbsp;.
-#
-# The same constant is in articles/admin.py (TIPTAP_BASE_STYLE_HASH), on
-# purpose: apps never import each other's internals, and newsroom/ holds only
-# site configuration, not editor details. Each app has a browser test that
-# opens its editor and fails with the new hash in the CSP error if an upgrade
-# changes the stylesheet (tests/accounts/test_browser.py,
-# tests/articles/test_browser.py): update both constants then.
-TIPTAP_BASE_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
-
-
-# The site's policy ('self' only), relaxed just enough for the prose editor on
-# the terms add/change form:
-# * scripts: its ES modules are found through an inline <script type="importmap">.
-#   Admin pages are never cached, so a per-request nonce is safe here; the
-#   admin renders form media with it.
-# * styles: Tiptap's base stylesheet, allowed by its hash.
-EDITOR_CSP = {
-    **settings.SECURE_CSP,
-    "script-src": [*settings.SECURE_CSP.get("script-src", [CSP.SELF]), CSP.NONCE],
-    "style-src": [*settings.SECURE_CSP.get("style-src", [CSP.SELF]), TIPTAP_BASE_STYLE_HASH],
-}
-
-
 @admin.register(TermsOfUse)
 class TermsOfUseAdmin(admin.ModelAdmin):
     """
@@ -161,7 +132,7 @@ class TermsOfUseAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @method_decorator(csp_override(EDITOR_CSP))
+    @method_decorator(editor_csp_override)
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         return super().changeform_view(request, object_id, form_url, extra_context)
 

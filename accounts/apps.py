@@ -36,18 +36,6 @@ still read the site, and you can delete your account.</p>
 """
 
 
-# What the Editor role may do here: write new versions of the terms, and list
-# and export consent records (view is enough for the export; nobody may change
-# a record). Migration 0004 granted these with a frozen copy of this list;
-# `editor_permissions_ensure()` restores them.
-EDITOR_PERMISSIONS = [
-    "add_termsofuse",
-    "change_termsofuse",
-    "view_termsofuse",
-    "view_termsacceptance",
-]
-
-
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Readers and terms of use"
@@ -58,6 +46,7 @@ class AccountsConfig(AppConfig):
         Editor role's permissions on them. Idempotent.
         """
         from accounts.models import TermsOfUse
+        from newsroom.roles import roles_ensure
 
         _terms, created = TermsOfUse.objects.get_or_create(
             version=DEMO_TERMS_VERSION,
@@ -68,19 +57,8 @@ class AccountsConfig(AppConfig):
                 "effective_at": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
             },
         )
-        self.editor_permissions_ensure()
+        roles_ensure()
         return (
             f"terms of use {DEMO_TERMS_VERSION} {'created' if created else 'already there'}; "
             "editors manage terms and consent records"
-        )
-
-    def editor_permissions_ensure(self) -> None:
-        """Give the "Editor" group (the articles app's role) its permissions here."""
-        from django.contrib.auth.models import Group, Permission
-
-        group, _ = Group.objects.get_or_create(name="Editor")
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label=self.label, codename__in=EDITOR_PERMISSIONS
-            )
         )

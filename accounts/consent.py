@@ -4,12 +4,11 @@ cookie that remembers a visitor's answer to the dialog, and the per-session
 memo that keeps the re-acceptance check free of queries.
 """
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from accounts.models import TermsAcceptance, TermsOfUse
+from newsroom.client import client_ip
 
 # Holds the version label the visitor last answered (agreed or "not now").
 # Read by accounts/static/accounts/terms-dialog.js, so not HttpOnly; it carries
@@ -23,14 +22,9 @@ ACCEPTED_SESSION_KEY = "accounts_terms_accepted"
 
 def consent_evidence(request: HttpRequest) -> dict[str, str | None]:
     """The IP address and browser stored with a consent record."""
-    try:
-        # allauth's reading of the client address, so consent records and rate
-        # limits agree (and both honour ALLAUTH_TRUSTED_PROXY_COUNT).
-        ip_address = get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        ip_address = None
     return {
-        "ip_address": ip_address,
+        # Read as rate limits read it (newsroom.client), so the two agree.
+        "ip_address": client_ip(request) or None,
         "user_agent": request.headers.get("User-Agent", ""),
     }
 

@@ -15,7 +15,6 @@ A story saved here is one history record, holding its tags and byline too
 as names, linked only for those who may.
 """
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import label_for_field, unquote
 from django.contrib.auth import get_permission_codename, get_user_model
@@ -24,7 +23,7 @@ from django.db import transaction
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -40,36 +39,15 @@ from articles.admin_forms import (
     is_well_formed_id,
 )
 from articles.admin_history import StoryHistoryContextHelper, story_deltas
-from articles.models import Article, ArticleAuthor, Author, Section, Tag, can_publish
+from articles.models import Article, Author, Byline, Section, Tag, can_publish
 from articles.services import view_count_pending
+from newsroom.csp import editor_csp_override
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
 
-#: The hash of the small stylesheet that Tiptap (inside django-prose-editor
-#: 0.28) injects as a <style> element, which django-prose-editor gives no way
-#: to turn off. If an upgrade changes it, the browser test of the change form
-#: reports the CSP error with the new hash.
-TIPTAP_BASE_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
-
-
-def editor_csp() -> dict:
-    """The site's policy, relaxed just enough for the rich-text editor.
-
-    Only the story add/change/history-version pages of the admin get this:
-    * scripts: the editor's ES modules are found through an inline
-      `<script type="importmap">`. The admin is never cached, so a per-request
-      nonce is safe here; Django's admin renders it on the form media.
-    * styles: Tiptap's own base stylesheet, allowed by its hash.
-    """
-    policy = dict(settings.SECURE_CSP)
-    policy["script-src"] = [*policy.get("script-src", [CSP.SELF]), CSP.NONCE]
-    policy["style-src"] = [*policy.get("style-src", [CSP.SELF]), TIPTAP_BASE_STYLE_HASH]
-    return policy
-
-
 class BylineInline(admin.TabularInline):
-    model = ArticleAuthor
+    model = Byline
     form = BylineForm
     formset = BylineFormSet
     autocomplete_fields = ["author"]
@@ -199,10 +177,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
             del obj.skip_history_when_saving
             obj.history_relations_record()
 
+    @method_decorator(editor_csp_override)
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        response = super().changeform_view(request, object_id, form_url, extra_context)
-        response._csp_config = editor_csp()
-        return response
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_live else None
@@ -243,6 +220,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         }
         return super().history_view(request, object_id, context)
 
+    @method_decorator(editor_csp_override)
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not is_well_formed_id(Article.history.model._meta.pk, unquote(version_id)):
             raise Http404
@@ -254,9 +232,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and not self.has_change_permission(request, current):
             raise PermissionDenied
         with transaction.atomic():
-            response = super().history_form_view(request, object_id, version_id, extra_context)
-        response._csp_config = editor_csp()
-        return response
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description="status")
     def history_status(self, record):

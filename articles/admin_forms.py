@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor
+from articles.models import Article, Byline
 
 
 def is_well_formed_id(model_field, value) -> bool:
@@ -113,7 +113,7 @@ class BylineForm(forms.ModelForm):
     )
 
     class Meta:
-        model = ArticleAuthor
+        model = Byline
         fields = ["author", "order"]
 
 
@@ -158,5 +158,5 @@ class BylineFormSet(forms.BaseInlineFormSet):
         saved = super().save(commit)
         if commit and kept:
             # Rows whose number changed only by the renumbering were not saved.
-            ArticleAuthor.objects.bulk_update([form.instance for form in kept], ["order"])
+            Byline.objects.bulk_update([form.instance for form in kept], ["order"])
         return saved

@@ -32,7 +32,7 @@ class ArticlesConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(
                 models.byline_changed,
-                sender=models.ArticleAuthor,
+                sender=models.Byline,
                 dispatch_uid=f"page_cache_byline_{signal is post_save}",
             )
         m2m_changed.connect(

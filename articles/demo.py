@@ -21,8 +21,8 @@ from django.utils.html import escape
 from PIL import Image, ImageDraw, ImageFont
 
 from articles.demo_stories import AUTHORS, DRAFT_STORY, SCHEDULED_STORY, SECTIONS, STORIES, TAGS
-from articles.models import Article, ArticleAuthor, Author, Section, Tag
-from articles.roles import roles_ensure
+from articles.models import Article, Author, Byline, Section, Tag
+from newsroom.roles import EDITOR, WRITER, roles_ensure
 
 SECTION_COLOURS = {
     "city": ((22, 60, 110), (92, 150, 200)),
@@ -34,8 +34,8 @@ IMAGE_SIZE = (1600, 900)
 #: Demo staff accounts, created only while DEBUG is on (never in production).
 DEMO_PASSWORD = "newsroom-demo-2026"  # noqa: S105 (local demo only, DEBUG on)
 DEMO_ACCOUNTS = [
-    ("editor@example.com", "Editor", None),
-    ("writer@example.com", "Writer", "mara-quill"),
+    ("editor@example.com", EDITOR, None),
+    ("writer@example.com", WRITER, "mara-quill"),
 ]
 
 
@@ -98,7 +98,7 @@ def _create_story(story: dict, *, status: str, published_at, sections, tags, aut
     )
     article.save()
     for order, slug in enumerate(story["authors"]):
-        ArticleAuthor.objects.create(article=article, author=authors[slug], order=order)
+        Byline.objects.create(article=article, author=authors[slug], order=order)
     article.tags.set([tags[slug] for slug in story["tags"]])
     return article
 

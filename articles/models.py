@@ -149,7 +149,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch(
                 "bylines",
-                queryset=ArticleAuthor.objects.select_related("author").order_by("order", "pk"),
+                queryset=Byline.objects.select_related("author").order_by("order", "pk"),
             )
         )
 
@@ -158,11 +158,13 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section").with_bylines().defer("body", "body_text")
 
 
-class ArticleAuthor(models.Model):
+class Byline(models.Model):
     """One name on a story's byline, in order (the first author is named first).
 
-    Defined before Article: the story's history records its byline through
-    this model, and django-simple-history needs the class, not its name.
+    The through model of `Article.authors`. Defined before Article: the story's
+    history records its byline through this model, and django-simple-history
+    needs the class, not its name. Its table keeps the name it had when the
+    model was called ArticleAuthor (migration 0007 renamed only the model).
     """
 
     article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="bylines")
@@ -170,6 +172,7 @@ class ArticleAuthor(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        db_table = "articles_articleauthor"
         ordering = ["order", "pk"]
         verbose_name = "byline"
         constraints = [
@@ -182,11 +185,23 @@ class ArticleAuthor(models.Model):
         return f"{self.author} on {self.article}"
 
 
-#: The story's history, with its tags and byline (ArticleAuthor rows, order
+#: The story's history, with its tags and byline (Byline rows, order
 #: included) as they were at each version. Named here because the admin
 #: saves the tags and byline after the story itself: see
 #: `Article.history_relations_record()`.
-ARTICLE_HISTORY = HistoricalRecords(
+class StoryHistoricalRecords(HistoricalRecords):
+    """HistoricalRecords whose byline history keeps its table
+    (`articles_historicalarticleauthor`) under the model's new name: the
+    m2m history model has no Meta of its own to say so."""
+
+    def get_meta_options_m2m(self, through_model):
+        options = super().get_meta_options_m2m(through_model)
+        if through_model is Byline:
+            options["db_table"] = "articles_historicalarticleauthor"
+        return options
+
+
+ARTICLE_HISTORY = StoryHistoricalRecords(
     excluded_fields=["view_count", "body_text", "lead_image_renditions", "updated_at"],
     m2m_fields=["tags", "authors"],
 )
@@ -239,7 +254,7 @@ class Article(models.Model):
     lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
-    authors = models.ManyToManyField(Author, through=ArticleAuthor, related_name="articles")
+    authors = models.ManyToManyField(Author, through=Byline, related_name="articles")
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -517,7 +532,7 @@ def _article_is_published(article_id, cached: Article | None) -> bool:
     return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).exists()
 
 
-def byline_changed(instance: ArticleAuthor, **kwargs) -> None:
+def byline_changed(instance: Byline, **kwargs) -> None:
     """A byline of a published story (the admin saves them after the story)."""
     if _article_is_published(instance.article_id, instance._state.fields_cache.get("article")):
         transaction.on_commit(page_cache_clear)

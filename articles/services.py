@@ -1,8 +1,8 @@
 """
 Writes that touch more than one row or more than one store.
 
-View counting (DESIGN.md, "Counting views behind a cache")
------------------------------------------------------------
+View counting ("View counts" in the README's architecture section)
+-------------------------------------------------------------------
 The article page is served from the shared page cache, so a view is recorded
 by a beacon request (see views.view_beacon), and recording it must not be a
 database write: one hot story would otherwise serialise every reader on one

@@ -81,7 +81,7 @@ class ArchiveYearSitemap(Sitemap):
         return [day.year for day in Article.objects.published().dates("published_at", "year")]
 
     def location(self, item):
-        return reverse("articles:archive-year", kwargs={"year": item})
+        return reverse("articles:archive_year", kwargs={"year": item})
 
 
 class NewsSitemap(Sitemap):

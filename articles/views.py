@@ -6,9 +6,8 @@ Reader-facing pages. Each reads published stories only, through
 import datetime
 import json
 
-from allauth.account.adapter import get_adapter
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max, Min, Q, Window
@@ -29,6 +28,7 @@ from django.views.generic import ListView
 from articles import services
 from articles.models import Article, Author, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, clean_query, search_articles, search_terms
+from newsroom.client import client_ip
 from newsroom.text import xml_safe_data
 
 STORIES_PER_PAGE = 12
@@ -308,21 +308,6 @@ def search(request):
     return render(request, "articles/search.html", context)
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The reader's IP address, read the way allauth reads it for its rate limits.
-
-    allauth's adapter honours ALLAUTH_TRUSTED_PROXY_COUNT (our TRUSTED_PROXY_COUNT):
-    behind N proxies that append to X-Forwarded-For, the address the outermost
-    one saw; with none, REMOTE_ADDR, so a forged header changes nothing.
-    """
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except (PermissionDenied, ImproperlyConfigured):
-        # No valid address, or an X-Forwarded-For shorter than the proxy chain
-        # (a request that did not come through the proxies): use the peer.
-        return request.META.get("REMOTE_ADDR", "")
-
-
 def reader_key(request: HttpRequest) -> str:
     """An opaque key for "this browser on this network": IP and User-Agent, keyed-hashed
     so the cache holds no readable addresses."""
@@ -362,6 +347,6 @@ def robots_txt(request):
         "Disallow: /api/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
-        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap-news'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap_news'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

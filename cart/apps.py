@@ -30,11 +30,6 @@ DEMO_PRODUCTS = [
 ]
 
 
-# What the Editor role may do in the shop. Migration 0003 granted these with a
-# frozen copy of this list; `editor_permissions_ensure()` restores them.
-EDITOR_PERMISSIONS = ["add_product", "change_product", "view_product"]
-
-
 class CartConfig(AppConfig):
     name = "cart"
     verbose_name = "Shop and cart"
@@ -52,6 +47,7 @@ class CartConfig(AppConfig):
         are) and restore the Editor role's shop permissions.
         """
         from cart.models import Product
+        from newsroom.roles import roles_ensure
 
         created = 0
         for fields in DEMO_PRODUCTS:
@@ -59,19 +55,8 @@ class CartConfig(AppConfig):
                 slug=fields["slug"], defaults={key: v for key, v in fields.items() if key != "slug"}
             )
             created += was_created
-        self.editor_permissions_ensure()
+        roles_ensure()
         return f"{len(DEMO_PRODUCTS)} shop products ({created} new); editors manage products"
-
-    def editor_permissions_ensure(self) -> None:
-        """Give the "Editor" group (the articles app's role) its shop permissions."""
-        from django.contrib.auth.models import Group, Permission
-
-        group, _ = Group.objects.get_or_create(name="Editor")
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label=self.label, codename__in=EDITOR_PERMISSIONS
-            )
-        )
 
     def personal_data(self, user) -> dict:
         """The reader's saved cart, for accounts' "Download my data"."""

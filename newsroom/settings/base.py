@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves and stores whole pages for visitors without a session; see
-    # newsroom/middleware.py and "Caching" in the README.
+    # newsroom/middleware.py and "Page cache" in the README's architecture.
     "newsroom.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,9 +168,11 @@ ACCOUNT_RATE_LIMITS = {
 # Password reset answers the same whether or not an address has an account,
 # and mails only addresses that have one.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-# Proxies in front of the site that append to X-Forwarded-For; allauth reads
-# the client address for rate limits and consent records through it.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Proxies in front of the site that append to X-Forwarded-For. Every reader of
+# the client address (rate limits, consent records, the view beacon) goes
+# through newsroom.client.client_ip(), which honours it; allauth does too,
+# through accounts.adapter.AccountAdapter.get_client_ip.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Messages live in the session, so they never add a cookie of their own.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from newsroom.roles import EDITOR, WRITER
 from tests.accounts.factories import TermsAcceptanceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +31,13 @@ def staff_in(role: str):
 
 @pytest.fixture
 def editor_client(client):
-    client.force_login(staff_in("Editor"))
+    client.force_login(staff_in(EDITOR))
     return client
 
 
 @pytest.fixture
 def writer_client(client):
-    client.force_login(staff_in("Writer"))
+    client.force_login(staff_in(WRITER))
     return client
 
 
@@ -72,7 +73,7 @@ def test_editor_still_cannot_change_a_consent_record(editor_client, terms):
 
 
 def test_seed_demo_restores_the_editors_permissions():
-    editor = Group.objects.get(name="Editor")
+    editor = Group.objects.get(name=EDITOR)
     editor.permissions.remove(*editor.permissions.filter(content_type__app_label="accounts"))
 
     apps.get_app_config("accounts").seed_demo()

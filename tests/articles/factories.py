@@ -11,8 +11,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image
 
-from articles.models import Article, ArticleAuthor, Author, Section, Tag
-from articles.roles import roles_ensure
+from articles.models import Article, Author, Byline, Section, Tag
+from newsroom.roles import roles_ensure
 
 
 def image_file(width: int = 1200, height: int = 675, name: str = "lead.png") -> SimpleUploadedFile:
@@ -95,7 +95,7 @@ class ArticleFactory(DjangoModelFactory):
         if not create:
             return
         for order, author in enumerate(authors if authors is not None else [AuthorFactory()]):
-            ArticleAuthor.objects.create(article=self, author=author, order=order)
+            Byline.objects.create(article=self, author=author, order=order)
         # As the admin does: the byline is saved after the story, and belongs
         # in the history record its save wrote.
         self.history_relations_record()

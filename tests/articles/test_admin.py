@@ -7,14 +7,16 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import Group
+from django.apps import apps as global_apps
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor
-from articles.roles import ROLE_PERMISSIONS
+from articles.models import Article, Byline
+from newsroom.roles import EDITOR, ROLE_PERMISSIONS, WRITER, role_permissions
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -35,12 +37,12 @@ def change_url(article):
 
 @pytest.fixture
 def writer():
-    return UserFactory(groups=["Writer"])
+    return UserFactory(groups=[WRITER])
 
 
 @pytest.fixture
 def editor():
-    return UserFactory(groups=["Editor"])
+    return UserFactory(groups=[EDITOR])
 
 
 def login(client, user):
@@ -105,8 +107,8 @@ def messages_of(response) -> list[str]:
 
 
 def test_roles_exist_with_their_permissions():
-    writer = set(Group.objects.get(name="Writer").permissions.values_list("codename", flat=True))
-    editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    writer = set(Group.objects.get(name=WRITER).permissions.values_list("codename", flat=True))
+    editor = set(Group.objects.get(name=EDITOR).permissions.values_list("codename", flat=True))
 
     assert {"add_article", "change_article"} <= writer
     assert "publish_article" not in writer
@@ -114,39 +116,50 @@ def test_roles_exist_with_their_permissions():
 
 
 def test_both_roles_may_set_the_byline():
-    byline = {f"{action}_articleauthor" for action in ("add", "change", "delete", "view")}
+    byline = {f"{action}_byline" for action in ("add", "change", "delete", "view")}
 
-    assert byline <= set(ROLE_PERMISSIONS["Writer"])
-    assert byline <= set(ROLE_PERMISSIONS["Editor"])
+    assert byline <= role_permissions(WRITER, app_label="articles")
+    assert byline <= role_permissions(EDITOR, app_label="articles")
 
 
 def test_migrations_grant_what_roles_py_lists():
     roles_0003 = migration("0003_roles").ROLES
     bylines_0004 = migration("0004_byline_permissions_for_roles")
+    renamed = migration("0007_articleauthor_renamed_byline")
+
+    def after_rename(codenames):
+        for old, new in renamed.RENAMED_MODELS:
+            codenames = {renamed.codename_renamed(codename, old, new) for codename in codenames}
+        return codenames
 
     granted = {
-        name: set(codenames)
-        | (set(bylines_0004.BYLINE_PERMISSIONS) if name in bylines_0004.ROLES else set())
+        name: after_rename(
+            set(codenames)
+            | (set(bylines_0004.BYLINE_PERMISSIONS) if name in bylines_0004.ROLES else set())
+        )
         for name, codenames in roles_0003.items()
     }
 
-    assert granted == {name: set(codenames) for name, codenames in ROLE_PERMISSIONS.items()}
+    assert granted == {
+        name: role_permissions(name, app_label="articles") for name in ROLE_PERMISSIONS
+    }
 
 
-def test_byline_migration_gives_existing_roles_the_byline_permissions():
-    bylines_0004 = migration("0004_byline_permissions_for_roles")
-    writer_group = Group.objects.get_or_create(name="Writer")[0]
-    writer_group.permissions.remove(
-        *writer_group.permissions.filter(codename__endswith="_articleauthor")
-    )
+def test_byline_rename_migration_keeps_the_roles_byline_permissions():
+    renamed = migration("0007_articleauthor_renamed_byline")
+    writer_group = Group.objects.get(name=WRITER)
+    renamed.backwards(global_apps, None)  # the database as it was before the rename
+    assert writer_group.permissions.filter(codename="add_articleauthor").exists()
 
-    bylines_0004.byline_permissions_grant(migrated_apps("0004_byline_permissions_for_roles"), None)
+    renamed.forwards(global_apps, None)
+    ContentType.objects.clear_cache()
 
     assert set(
-        writer_group.permissions.filter(codename__endswith="_articleauthor").values_list(
+        writer_group.permissions.filter(codename__endswith="_byline").values_list(
             "codename", flat=True
         )
-    ) == set(bylines_0004.BYLINE_PERMISSIONS)
+    ) == {"add_byline", "change_byline", "delete_byline", "view_byline"}
+    assert not Permission.objects.filter(codename__endswith="_articleauthor").exists()
 
 
 def migration(name: str):
@@ -159,7 +172,7 @@ def migrated_apps(name: str):
     return MigrationLoader(connection).project_state(("articles", name)).apps
 
 
-@pytest.mark.parametrize("role", ["Writer", "Editor"])
+@pytest.mark.parametrize("role", [WRITER, EDITOR])
 def test_adding_a_story_in_the_admin_saves_its_byline(client, role):
     author = AuthorFactory(name="Mira Holt")
     login(client, UserFactory(groups=[role]))
@@ -265,7 +278,7 @@ def test_byline_order_numbers_are_followed_and_stored_as_0_1_2(client, editor):
         lead.pk,
         first.pk,
     ]
-    assert sorted(ArticleAuthor.objects.values_list("order", flat=True)) == [0, 1]
+    assert sorted(Byline.objects.values_list("order", flat=True)) == [0, 1]
 
 
 # --- Writers ----------------------------------------------------------------------
@@ -799,9 +812,7 @@ def test_rest_of_the_site_keeps_the_strict_policy(client, editor):
     assert "nonce-" not in response["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize(
-    ("model_name", "field_name"), [("article", "tags"), ("articleauthor", "author")]
-)
+@pytest.mark.parametrize(("model_name", "field_name"), [("article", "tags"), ("byline", "author")])
 def test_writer_can_use_the_tag_and_author_autocompletes(client, writer, model_name, field_name):
     TagFactory(name="Harbour")
     AuthorFactory(name="Harbour Desk")

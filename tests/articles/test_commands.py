@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 
 from articles import demo
 from articles.demo_stories import STORIES
-from articles.models import Article, ArticleAuthor, Author, Section
+from articles.models import Article, Author, Byline, Section
 from articles.search import search_articles
+from newsroom.roles import EDITOR, WRITER
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_seed_demo_makes_a_newsroom():
     assert Article.objects.published().count() == len(STORIES) >= 24
     assert Article.objects.filter(status=Article.Status.DRAFT).count() == 1
     assert sum(story.is_scheduled for story in Article.objects.all()) == 1
-    assert set(Group.objects.values_list("name", flat=True)) >= {"Writer", "Editor"}
+    assert set(Group.objects.values_list("name", flat=True)) >= {WRITER, EDITOR}
 
 
 def test_seed_demo_stories_have_pictures_bylines_and_body():
@@ -52,13 +53,13 @@ def test_seed_demo_stories_have_pictures_bylines_and_body():
 
 def test_seed_demo_is_idempotent():
     seed_demo()
-    counts = (Article.objects.count(), ArticleAuthor.objects.count(), Section.objects.count())
+    counts = (Article.objects.count(), Byline.objects.count(), Section.objects.count())
 
     output = seed_demo()
 
     assert (
         Article.objects.count(),
-        ArticleAuthor.objects.count(),
+        Byline.objects.count(),
         Section.objects.count(),
     ) == counts
     assert "0 new stories" in output
@@ -85,7 +86,7 @@ def test_seed_bulk_makes_published_searchable_stories():
     call_command("seed_bulk", articles=30, stdout=StringIO())
 
     assert Article.objects.published().count() == 30
-    assert ArticleAuthor.objects.count() == 30
+    assert Byline.objects.count() == 30
     assert len(search_articles("news")) == 30  # every standfirst says "News about ..."
 
 

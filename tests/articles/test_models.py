@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor
+from articles.models import Article, Byline
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -139,8 +139,8 @@ def test_replacing_the_image_remakes_the_renditions():
 def test_byline_authors_keep_their_order():
     first, second = AuthorFactory(name="Ada"), AuthorFactory(name="Bo")
     story = ArticleFactory(authors=[])
-    ArticleAuthor.objects.create(article=story, author=second, order=2)
-    ArticleAuthor.objects.create(article=story, author=first, order=1)
+    Byline.objects.create(article=story, author=second, order=2)
+    Byline.objects.create(article=story, author=first, order=1)
 
     story = Article.objects.with_bylines().get(pk=story.pk)
 

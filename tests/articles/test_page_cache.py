@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Author, Section, Tag
+from newsroom.roles import EDITOR
 from tests.articles.factories import ArticleFactory, AuthorFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_an_anonymous_page_is_cached_to_begin_with():
 def test_unpublishing_in_the_admin_takes_the_cached_page_down_at_once(client, after_commit):
     story = ArticleFactory()
     assert reader_sees(story.get_absolute_url()).status_code == HTTPStatus.OK
-    client.force_login(UserFactory(groups=["Editor"]))
+    client.force_login(UserFactory(groups=[EDITOR]))
 
     with after_commit():
         client.post(

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def beacon(article_id: int) -> str:
-    return reverse("articles:view-beacon", args=[article_id])
+    return reverse("articles:view_beacon", args=[article_id])
 
 
 def views_in_db(article) -> int:
@@ -156,7 +156,7 @@ def test_reader_counts_once_per_story_not_once_overall(client, flush_not_due):
 def test_forged_forwarded_for_without_a_proxy_is_not_a_new_reader(
     client, story, flush_not_due, settings
 ):
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXY_COUNT = 0
     for n in range(5):
         client.post(beacon(story.pk), headers={"X-Forwarded-For": f"192.0.2.{n}"})
 
@@ -166,7 +166,7 @@ def test_forged_forwarded_for_without_a_proxy_is_not_a_new_reader(
 def test_readers_behind_the_trusted_proxy_are_told_apart_by_forwarded_for(
     client, story, flush_not_due, settings
 ):
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     for ip in ["203.0.113.7", "198.51.100.9", "203.0.113.7"]:
         # The proxy appends the address it saw; anything before it is the client's say.
         client.post(beacon(story.pk), headers={"X-Forwarded-For": f"10.9.9.9, {ip}"})
@@ -177,7 +177,7 @@ def test_readers_behind_the_trusted_proxy_are_told_apart_by_forwarded_for(
 def test_forwarded_for_shorter_than_the_proxy_chain_still_counts(
     client, story, flush_not_due, settings
 ):
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    settings.TRUSTED_PROXY_COUNT = 2
 
     response = client.post(beacon(story.pk), headers={"X-Forwarded-For": "203.0.113.7"})
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles.models import Section
 from articles.navigation import SECTION_NAV_KEY
+from newsroom.roles import EDITOR, WRITER
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -554,7 +555,7 @@ def test_preview_is_for_staff_only(client):
 
 
 def test_staff_can_preview_a_draft_never_cached(client):
-    writer = UserFactory(groups=["Writer"])
+    writer = UserFactory(groups=[WRITER])
     story = ArticleFactory(draft=True, headline="Work in progress", created_by=writer)
     client.force_login(writer)
 
@@ -568,7 +569,7 @@ def test_staff_can_preview_a_draft_never_cached(client):
 
 def test_preview_of_a_scheduled_story_says_when_it_goes_live(client):
     story = ArticleFactory(scheduled=True)
-    client.force_login(UserFactory(groups=["Editor"]))
+    client.force_login(UserFactory(groups=[EDITOR]))
 
     page = text(client.get(reverse("articles:preview", args=[story.pk])))
 

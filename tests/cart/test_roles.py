@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
+from newsroom.roles import EDITOR, WRITER
 from tests.cart.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,16 +23,16 @@ def staff_client(client, role: str):
 
 @pytest.mark.parametrize("url", PRODUCT_PAGES)
 def test_editor_can_open_the_product_pages(client, url):
-    assert staff_client(client, "Editor").get(url).status_code == HTTPStatus.OK
+    assert staff_client(client, EDITOR).get(url).status_code == HTTPStatus.OK
 
 
 @pytest.mark.parametrize("url", PRODUCT_PAGES)
 def test_writer_cannot_open_the_product_pages(client, url):
-    assert staff_client(client, "Writer").get(url).status_code == HTTPStatus.FORBIDDEN
+    assert staff_client(client, WRITER).get(url).status_code == HTTPStatus.FORBIDDEN
 
 
 def test_seed_demo_restores_the_editors_shop_permissions():
-    editor = Group.objects.get(name="Editor")
+    editor = Group.objects.get(name=EDITOR)
     editor.permissions.remove(*editor.permissions.filter(content_type__app_label="cart"))
 
     apps.get_app_config("cart").seed_demo()

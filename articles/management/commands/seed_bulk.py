@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.html import html_to_text, sanitise_html
-from articles.models import Article, ArticleAuthor, Author, Section, Tag
+from articles.models import Article, Author, Byline, Section, Tag
 
 BATCH_SIZE = 1000
 PLACES = ["harbour", "station", "market", "library", "seafront", "college", "hospital", "bridge"]
@@ -77,8 +77,8 @@ class Command(BaseCommand):
                         )
                     )
                 created = Article.objects.bulk_create(batch, batch_size=BATCH_SIZE)
-                ArticleAuthor.objects.bulk_create(
-                    [ArticleAuthor(article=a, author=words.choice(authors)) for a in created]
+                Byline.objects.bulk_create(
+                    [Byline(article=a, author=words.choice(authors)) for a in created]
                 )
                 if tags:
                     Article.tags.through.objects.bulk_create(

@@ -1,0 +1,81 @@
+"""
+One copy of each shared rule (newsroom/), one vocabulary: checks on the source
+tree itself, so a second copy or an old name cannot creep back in.
+"""
+
+import re
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from newsroom.roles import ROLE_PERMISSIONS
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+SOURCE_FOLDERS = ("newsroom", "articles", "accounts", "cart", "templates", "tests", "bench")
+
+
+def tracked_files(*patterns: str) -> list[Path]:
+    """The project's own files matching the glob `patterns` (not .venv's)."""
+    return [
+        path
+        for folder in SOURCE_FOLDERS
+        for pattern in patterns
+        for path in (ROOT / folder).rglob(pattern)
+        if path.is_file()
+    ]
+
+
+def files_containing(pattern: str, *globs: str) -> list[str]:
+    regex = re.compile(pattern)
+    return sorted(
+        str(path.relative_to(ROOT))
+        for path in tracked_files(*globs)
+        if path != Path(__file__).resolve()
+        and regex.search(path.read_text(encoding="utf-8", errors="replace"))
+    )
+
+
+def test_one_tiptap_style_hash_in_the_tree():
+    assert files_containing(r"sha256-[A-Za-z0-9+/=]{40,}", "*.py", "*.html", "*.js") == [
+        "newsroom/csp.py"
+    ]
+
+
+def test_no_private_csp_attribute_is_set_by_hand():
+    # Django's csp_override decorator, not response._csp_config.
+    assert files_containing(r"_csp_config", "*.py") == []
+
+
+def test_role_names_are_typed_only_in_the_roles_module():
+    names = "|".join(re.escape(name) for name in ROLE_PERMISSIONS)
+    found = files_containing(rf"([\"'])({names})\1", "*.py", "*.html")
+    # Landed migrations keep their frozen copies; they can never change.
+    assert [path for path in found if "/migrations/" not in path] == ["newsroom/roles.py"]
+
+
+def url_names(resolver: URLResolver, namespace: str = "") -> list[str]:
+    names = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            names += url_names(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_our_url_names_are_snake_case():
+    ours = [
+        name
+        for name in url_names(get_resolver())
+        if name.split(":")[0] in {"articles", "accounts", "cart", "healthz", "favicon"}
+    ]
+
+    assert ours
+    assert [name for name in ours if not re.fullmatch(r"[a-z_]+(:[a-z_]+)?", name)] == []
+
+
+def test_no_template_types_the_site_name_into_its_title():
+    # base.html adds it through {% block title_suffix %}.
+    assert files_containing(r"· Newsroom\{% endblock title %\}", "*.html") == []
