@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.db.models.functions import TruncDate
@@ -22,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.html import html_to_text, sanitise_html
 from articles.images import lead_image_renditions
+from newsroom.images import UploadedImageField
 from newsroom.middleware import page_cache_clear
 from newsroom.text import text_fields_clean
 
@@ -105,7 +107,29 @@ class Author(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     bio = models.TextField("short bio", blank=True, max_length=600)
-    photo = models.ImageField(upload_to="authors/", blank=True)
+    photo = UploadedImageField(
+        upload_to="authors/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text="Shown square, cropped around the focal point, on the author's page and "
+        "beside their byline.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_focal_x = models.PositiveSmallIntegerField(
+        "focal point across (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Where the face is, from the left edge (0) to the right edge (100).",
+    )
+    photo_focal_y = models.PositiveSmallIntegerField(
+        "focal point down (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Where the face is, from the top (0) to the bottom (100).",
+    )
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -117,6 +141,13 @@ class Author(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo_focal_x__lte=100, photo_focal_y__lte=100),
+                name="articles_author_focal_point_in_photo",
+                violation_error_message="The focal point is a percentage, from 0 to 100.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -233,7 +264,7 @@ class Article(models.Model):
     body_text = models.TextField(
         editable=False, default="", help_text="The body without markup, for search."
     )
-    lead_image = models.ImageField(
+    lead_image = UploadedImageField(
         upload_to="articles/%Y/%m/",
         blank=True,
         width_field="lead_image_width",
@@ -250,6 +281,19 @@ class Article(models.Model):
     lead_image_caption = models.CharField("caption", max_length=300, blank=True)
     lead_image_credit = models.CharField(
         "credit", max_length=120, blank=True, help_text="Photographer or agency."
+    )
+    lead_image_focal_x = models.PositiveSmallIntegerField(
+        "focal point across (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="The part of the picture every crop keeps, from the left edge (0) to the "
+        "right edge (100).",
+    )
+    lead_image_focal_y = models.PositiveSmallIntegerField(
+        "focal point down (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="The part of the picture every crop keeps, from the top (0) to the bottom (100).",
     )
     lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
@@ -317,6 +361,11 @@ class Article(models.Model):
                 condition=Q(lead_image="") | ~Q(lead_image_alt=""),
                 name="articles_article_image_has_alt",
                 violation_error_message="A lead image needs alt text.",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_image_focal_x__lte=100, lead_image_focal_y__lte=100),
+                name="articles_article_focal_point_in_picture",
+                violation_error_message="The focal point is a percentage, from 0 to 100.",
             ),
         ]
         indexes = [models.Index(fields=["status", "-published_at"], name="articles_live_idx")]

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cart.money import Money
 from newsroom.text import text_fields_clean
+from newsroom.images import UploadedImageField
 
 MAX_QUANTITY = 99
 
@@ -51,7 +52,14 @@ class Product(models.Model):
         default=True,
         help_text="Untick to take the product out of the shop and out of readers' carts.",
     )
-    image = models.ImageField(upload_to="shop/products/", blank=True)
+    image = UploadedImageField(
+        upload_to="shop/products/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

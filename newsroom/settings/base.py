@@ -10,6 +10,7 @@ each of them with its default.
 from pathlib import Path
 
 import environ
+import PIL.Image
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -230,6 +231,13 @@ STORAGES = {
     },
 }
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# The most pixels an uploaded picture may have (newsroom/images.py checks it
+# from the file's header, before decoding). 50 megapixels covers any camera a
+# newsroom uses; decoded, such a picture takes about 200 MB of memory.
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
+# Pillow's own guard for every picture it opens: a warning above this, an
+# error (DecompressionBombError) above twice this.
+PIL.Image.MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
 
 # --- Security -------------------------------------------------------------------
 # With DEBUG off every safeguard that `check --deploy` asks for is on. Behind a
