@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from accounts import services
 from accounts.models import TermsAcceptance, TermsOfUse, User
+from accounts.terms_admin import TermsPublishingAdminMixin
 from newsroom.csp import editor_csp_override
 from newsroom.text import xml_safe
 
@@ -80,18 +81,21 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(TermsOfUse)
-class TermsOfUseAdmin(admin.ModelAdmin):
+class TermsOfUseAdmin(TermsPublishingAdminMixin, admin.ModelAdmin):
     """
-    Editors write new versions here. A published version (its effective date
-    has passed) opens read-only and has no delete button: consent records point
-    at it. To change the terms, add a new version; the form starts from the
-    current text.
+    Editors write new versions here. A new version is saved as a draft, which
+    they can preview and correct; "Put into effect" (accounts/terms_admin.py)
+    asks for confirmation, showing how many readers will be asked again, and
+    sets when it takes effect. A scheduled version can still be corrected. A
+    published version (its effective time has passed) opens read-only and has
+    no delete button: consent records point at it. To change the terms, add a
+    new version; the form starts from the current text.
     """
 
     list_display = ("version", "title", "effective_at", "status", "acceptance_count")
     search_fields = ("version", "title")
     date_hierarchy = "effective_at"
-    fields = ("version", "title", "changes_summary", "effective_at", "body")
+    fields = ("version", "title", "changes_summary", "publication", "body")
     # No bulk delete: it would bypass the per-version check below.
     actions = None
 
@@ -103,9 +107,16 @@ class TermsOfUseAdmin(admin.ModelAdmin):
     @admin.display(description="status")
     def status(self, obj):
         if not obj.is_published:
-            return "Scheduled"
+            return obj.status_label
         current = TermsOfUse.objects.current()
         return "Current" if current and current.pk == obj.pk else "Replaced"
+
+    @admin.display(description="takes effect")
+    def publication(self, obj):
+        if obj is None or obj.pk is None or obj.is_draft:
+            return "Not yet: a draft. Save it, preview it, then use “Put into effect”."
+        moment = timezone.localtime(obj.effective_at)
+        return f"{moment:%d %b %Y, %H:%M} ({moment.tzname()}), {obj.status_label.lower()}"
 
     @admin.display(description="consent records")
     def acceptance_count(self, obj):
@@ -120,7 +131,9 @@ class TermsOfUseAdmin(admin.ModelAdmin):
         return self.fields
 
     def get_readonly_fields(self, request, obj=None):
-        return ("rendered_body",) if obj is not None and obj.is_published else ()
+        if obj is not None and obj.is_published:
+            return ("publication", "rendered_body")
+        return ("publication",)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_published:

@@ -138,6 +138,10 @@ TERMS_BODY_EXTENSIONS = {
 
 
 class TermsOfUseQuerySet(models.QuerySet):
+    def drafts(self) -> "TermsOfUseQuerySet":
+        """Versions nobody has put into effect yet: readers never see them."""
+        return self.filter(effective_at__isnull=True)
+
     def published(self, *, now: datetime | None = None) -> "TermsOfUseQuerySet":
         """Versions whose effective date has passed: public, and frozen for good."""
         return self.filter(effective_at__lte=now or timezone.now())
@@ -149,6 +153,15 @@ class TermsOfUseQuerySet(models.QuerySet):
     def current(self, *, now: datetime | None = None) -> "TermsOfUse | None":
         """The version in force: the latest one whose effective date has passed."""
         return self.published(now=now).order_by("-effective_at").first()
+
+    def changes_since(self, answered: "TermsOfUse | None") -> "TermsOfUseQuerySet":
+        """The published versions after `answered` (a version a reader agreed to or
+        answered), oldest first: what changed for them. None for no answer: empty."""
+        if answered is None or answered.effective_at is None:
+            return self.none()
+        return (
+            self.published().filter(effective_at__gt=answered.effective_at).order_by("effective_at")
+        )
 
     def delete(self):
         if self.published().exists():
@@ -199,11 +212,15 @@ version_label_validator = RegexValidator(
 
 class TermsOfUse(models.Model):
     """
-    One version of the terms readers agree to. Versions are never rewritten:
-    once a version's effective date has passed it is published, and from then
-    on it can be neither changed nor deleted, because consent records point at
-    it and must keep meaning what the reader saw. Editors make a new version
-    instead; a version with a future date takes effect on its own.
+    One version of the terms readers agree to. A new version is a **draft**
+    (no effective time) that editors can correct and preview; readers see
+    nothing of it. An editor puts it into effect, now or at a later time, on a
+    confirmation page that says how many readers will be asked again (see
+    accounts/terms_admin.py); until that time it is **scheduled** and can
+    still be corrected or taken back to draft. Once its effective time has
+    passed it is **published**, and from then on it can be neither changed nor
+    deleted, because consent records point at it and must keep meaning what
+    the reader saw. Editors make a new version instead.
     """
 
     version = models.CharField(
@@ -228,10 +245,11 @@ class TermsOfUse(models.Model):
     )
     effective_at = models.DateTimeField(
         "takes effect",
+        null=True,
         blank=True,
         help_text=(
-            "When this version replaces the current one. Leave empty to publish it as "
-            "soon as you save. After this moment the version can no longer be edited."
+            "When this version replaces the current one; empty while it is a draft. Set with "
+            "“Put into effect”. After this moment the version can no longer be edited."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -239,7 +257,8 @@ class TermsOfUse(models.Model):
     objects = TermsOfUseManager()
 
     class Meta:
-        ordering = ["-effective_at"]
+        # Drafts first, then the newest version, on every database.
+        ordering = [models.F("effective_at").desc(nulls_first=True), "-pk"]
         verbose_name = "terms of use version"
         verbose_name_plural = "terms of use versions"
         constraints = [
@@ -256,8 +275,6 @@ class TermsOfUse(models.Model):
             raise ImmutableRecordError(
                 f"Terms of use {self.version} are published; make a new version instead."
             )
-        if self.effective_at is None:
-            self.effective_at = timezone.now()
         text_fields_clean(self)
         # The admin's form field sanitises too; this covers every other way in
         # (the shell, fixtures, seed data).
@@ -286,7 +303,7 @@ class TermsOfUse(models.Model):
                 {
                     "effective_at": (
                         "A new version cannot take effect in the past. Choose a later time, "
-                        "or leave the field empty to publish it when you save."
+                        "or leave it empty to keep the version as a draft."
                     )
                 }
             )
@@ -294,6 +311,22 @@ class TermsOfUse(models.Model):
     @property
     def is_published(self) -> bool:
         return self.effective_at is not None and self.effective_at <= timezone.now()
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Put into effect at a later time: still open to corrections until then."""
+        return self.effective_at is not None and self.effective_at > timezone.now()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.effective_at is None
+
+    @property
+    def status_label(self) -> str:
+        """ "Draft", "Scheduled" or "Published", for editors."""
+        if self.is_draft:
+            return "Draft"
+        return "Scheduled" if self.is_scheduled else "Published"
 
     def _published_in_database(self) -> bool:
         # Ask the database, not this instance: an in-memory effective date

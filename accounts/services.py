@@ -6,15 +6,21 @@ in step with User.email. Views, the admin and allauth's adapter call these;
 nothing here reads the request.
 """
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import TermsAcceptance, TermsOfUse, User
+from newsroom.middleware import page_cache_clear
+
+#: "Now" chosen on the confirmation page is a moment ago by the time it is saved.
+TERMS_NOW_GRACE = timedelta(minutes=1)
 
 
 def _consent_record(
@@ -222,3 +228,78 @@ def account_data(*, user: User) -> dict[str, Any]:
             data[app_config.label] = personal_data(user)
     data["exported_at"] = timezone.now().isoformat()
     return data
+
+
+# --- Putting a version of the terms into effect (see accounts/terms_admin.py) ---------
+
+
+def terms_audience(*, terms: TermsOfUse) -> dict[str, int]:
+    """Who will be asked about `terms` once it is in force.
+
+    Returns {"accounts": reader accounts that will be sent to /terms/accept/
+    (active, not staff, and not yet accepting `terms`), "anonymous_agreements":
+    agreements to the version in force recorded from visitors without an
+    account (they, and everyone who chose "Not now", see the dialog again)}.
+    """
+    accounts = (
+        User.objects.filter(is_active=True, is_staff=False)
+        .exclude(terms_acceptances__terms=terms, terms_acceptances__decision="accepted")
+        .count()
+    )
+    current = TermsOfUse.objects.current()
+    anonymous = (
+        TermsAcceptance.objects.accepted().filter(terms=current, user=None).count()
+        if current is not None and current.pk != terms.pk
+        else 0
+    )
+    return {"accounts": accounts, "anonymous_agreements": anonymous}
+
+
+def _terms_locked(terms: TermsOfUse) -> TermsOfUse:
+    """`terms` read again under a row lock, refused if it took effect meanwhile."""
+    locked = TermsOfUse.objects.select_for_update().get(pk=terms.pk)
+    if locked.is_published:
+        raise ValidationError(
+            f"Version {locked.version} is already in force and can no longer change.",
+            code="published",
+        )
+    return locked
+
+
+@transaction.atomic
+def terms_put_into_effect(*, terms: TermsOfUse, effective_at: datetime) -> TermsOfUse:
+    """Give a draft or scheduled version its effective time (now or later).
+
+    Raises ValidationError if the version took effect meanwhile, if
+    `effective_at` is in the past (beyond a minute's grace for "now"), or if
+    another version takes effect at that very moment. Cached pages that name
+    the version in force are purged after the commit.
+    """
+    locked = _terms_locked(terms)
+    if effective_at < timezone.now() - TERMS_NOW_GRACE:
+        raise ValidationError("A version cannot take effect in the past.", code="past")
+    if TermsOfUse.objects.filter(effective_at=effective_at).exclude(pk=locked.pk).exists():
+        raise ValidationError(
+            "Another version takes effect at that moment. Choose another time.", code="clash"
+        )
+    locked.effective_at = effective_at
+    locked.save(update_fields=["effective_at"])
+    terms.effective_at = effective_at
+    transaction.on_commit(terms_pages_purge)
+    return locked
+
+
+@transaction.atomic
+def terms_back_to_draft(*, terms: TermsOfUse) -> TermsOfUse:
+    """Take a scheduled version back to draft. Raises ValidationError once it is in force."""
+    locked = _terms_locked(terms)
+    locked.effective_at = None
+    locked.save(update_fields=["effective_at"])
+    terms.effective_at = None
+    transaction.on_commit(terms_pages_purge)
+    return locked
+
+
+def terms_pages_purge() -> None:
+    """Cached pages carry the version in force (the dialog's slot): drop them."""
+    page_cache_clear()

@@ -287,11 +287,40 @@ def terms_prompt(request):
         return HttpResponse(status=204)
     if request.user.is_authenticated and has_accepted(request, current):
         return HttpResponse(status=204)
+    answered = answered_before(request, current)
     return render(
         request,
         "accounts/terms.html#dialog",
-        {"terms": current, "next": safe_next(request, default="/")},
+        {
+            "terms": current,
+            "next": safe_next(request, default="/"),
+            "answered": answered,
+            "changes": list(TermsOfUse.objects.changes_since(answered)),
+        },
     )
+
+
+def answered_before(request: HttpRequest, current: TermsOfUse) -> TermsOfUse | None:
+    """
+    The earlier version this visitor answered, if any: the one their
+    `terms_answer` cookie names (signed in or not: agreed, or "Not now"), else
+    for a signed-in reader the last version they accepted. Returning visitors
+    are shown what changed since then.
+    """
+    label = request.COOKIES.get(TERMS_ANSWER_COOKIE, "")
+    answered = None
+    if label and label != current.version and len(label) <= 20:
+        answered = TermsOfUse.objects.published().filter(version=label).first()
+    if answered is None and request.user.is_authenticated:
+        last = (
+            TermsAcceptance.objects.accepted()
+            .filter(user=request.user, terms__effective_at__lt=current.effective_at)
+            .select_related("terms")
+            .order_by("-terms__effective_at")
+            .first()
+        )
+        answered = last.terms if last else None
+    return answered
 
 
 @require_POST

@@ -194,7 +194,8 @@ def test_scheduled_version_can_be_edited_in_the_admin(admin_client):
     assert terms.title == "Terms of use, revised"
 
 
-def test_new_version_published_on_save_when_date_left_empty(admin_client):
+def test_new_version_is_saved_as_a_draft_even_with_an_effective_time_posted(admin_client):
+    current = TermsOfUseFactory()
     response = admin_client.post(
         terms_url("add"),
         {
@@ -202,13 +203,14 @@ def test_new_version_published_on_save_when_date_left_empty(admin_client):
             "title": "Terms of use",
             "body": "<p>Text</p>",
             "changes_summary": "Everything.",
-            "effective_at_0": "",
-            "effective_at_1": "",
+            "effective_at_0": "2020-01-01",
+            "effective_at_1": "00:00:00",
         },
     )
 
     assert response.status_code == HTTPStatus.FOUND
-    assert TermsOfUse.objects.current().version == "2026-09"
+    assert TermsOfUse.objects.get(version="2026-09").is_draft
+    assert TermsOfUse.objects.current() == current
 
 
 def test_new_version_form_starts_from_the_current_text(admin_client):

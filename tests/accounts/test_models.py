@@ -121,11 +121,14 @@ def test_body_is_sanitised_on_save():
     assert terms.body == "<p>Hi <a>x</a></p>"
 
 
-def test_empty_effective_date_means_now():
-    before = timezone.now()
+def test_empty_effective_date_means_a_draft_nobody_sees():
+    current = TermsOfUseFactory(effective_at=in_days(-1))
     terms = TermsOfUseFactory(effective_at=None)
 
-    assert before <= terms.effective_at <= timezone.now()
+    assert terms.effective_at is None and terms.is_draft
+    assert TermsOfUse.objects.current() == current
+    assert list(TermsOfUse.objects.drafts()) == [terms]
+    assert not TermsOfUse.objects.published().filter(pk=terms.pk).exists()
 
 
 def test_new_version_cannot_take_effect_in_the_past():

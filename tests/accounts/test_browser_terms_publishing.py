@@ -1,0 +1,101 @@
+"""A new terms version in a real browser: draft, preview, confirmation, and the dialog
+that tells returning visitors what changed (issue 9.7)."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import TermsOfUse
+from tests.accounts.factories import TermsOfUseFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+OPEN_DIALOG = "#terms-prompt dialog[open]"
+
+
+@pytest.fixture
+def terms():
+    return TermsOfUseFactory(
+        version="2026-01",
+        body="<h2>Be kind</h2><p>Be kind to each other.</p>",
+        effective_at=timezone.now() - datetime.timedelta(days=1),
+    )
+
+
+@pytest.fixture
+def draft(terms):
+    return TermsOfUseFactory(
+        version="2026-02",
+        body="<h2>Be kind</h2><p>Be kind. No spam, please.</p>",
+        changes_summary="We added a rule against spam.",
+        effective_at=None,
+    )
+
+
+@pytest.fixture
+def editor_page(live_server, page):
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return page
+
+
+def test_editor_previews_then_confirms_a_new_version(
+    live_server, editor_page, csp_violations, terms, draft
+):
+    page = editor_page
+    UserFactory.create_batch(2)
+    page.goto(f"{live_server.url}/admin/accounts/termsofuse/{draft.pk}/change/")
+
+    page.get_by_role("link", name="Preview").click()
+    assert page.get_by_text("Preview of version 2026-02 (draft).").is_visible()
+    assert page.get_by_text("We added a rule against spam.").first.is_visible()
+    page.get_by_role("link", name="Back to the version in the admin").click()
+
+    page.get_by_role("link", name="Put into effect…").click()
+    assert page.get_by_text("2 reader accounts", exact=True).is_visible()
+    page.get_by_role("button", name="Put version 2026-02 into effect").click()
+    assert page.get_by_text("Tick the box to confirm").is_visible()
+    assert TermsOfUse.objects.get(pk=draft.pk).is_draft
+
+    page.get_by_label("I have previewed version 2026-02").check()
+    page.get_by_role("button", name="Put version 2026-02 into effect").click()
+    assert page.get_by_text("Version 2026-02 is now in force.").is_visible()
+    assert TermsOfUse.objects.current().pk == draft.pk
+    assert csp_violations == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("view", ["preview", "put-into-effect"])
+def test_preview_and_confirmation_pages_have_no_axe_violations(
+    live_server, editor_page, axe_violations, terms, draft, scheme, view
+):
+    editor_page.emulate_media(color_scheme=scheme)
+    editor_page.goto(f"{live_server.url}/admin/accounts/termsofuse/{draft.pk}/{view}/")
+
+    assert axe_violations(editor_page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_returning_visitor_reads_what_changed_in_the_dialog(
+    live_server, page, axe_violations, terms, scheme
+):
+    page.emulate_media(color_scheme=scheme)
+    page.context.add_cookies([{"name": "terms_answer", "value": "2026-01", "url": live_server.url}])
+    TermsOfUseFactory(
+        version="2026-02",
+        changes_summary="We added a rule against spam.",
+        effective_at=timezone.now() - datetime.timedelta(seconds=1),
+    )
+
+    page.goto(live_server.url + "/")
+    dialog = page.locator(OPEN_DIALOG)
+    dialog.wait_for()
+
+    assert dialog.get_by_role("heading", name="What changed since version 2026-01").is_visible()
+    assert dialog.get_by_text("We added a rule against spam.").is_visible()
+    assert axe_violations(page) == []
