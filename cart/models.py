@@ -4,8 +4,8 @@ from django.db import models
 from django.urls import reverse
 
 from cart.money import Money
-from newsroom.text import text_fields_clean
 from newsroom.images import UploadedImageField
+from newsroom.text import text_fields_clean
 
 MAX_QUANTITY = 99
 
