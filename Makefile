@@ -49,7 +49,15 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
 	  else echo "chromium is not installed: browser tests will be skipped (apt-get install chromium)."; fi; }
 
-run: install
+# The first `make run` writes a development .env (git-ignored): DEBUG on and a
+# secret key of its own, so every manage.py command in the README works as
+# written. An existing .env is never overwritten; the test settings never read it.
+.env: | $(PY)
+	@umask 077; printf '# Written by `make run` for development; see "Configuration" in the README.\nDEBUG=1\nSECRET_KEY=%s\n' \
+	  "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env for development (DEBUG=1 and a new SECRET_KEY)."
+
+run: install .env
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)

@@ -23,9 +23,13 @@ class TermsAcceptanceMiddleware:
     staff work under their employment terms; asking them would also stand in
     the way of their own tools outside the admin (Preview at /preview/<pk>/,
     the admin's "View on site" on public pages), and declining would sign them
-    out of the admin. It only redirects page navigations (GET/HEAD): a submitted
-    form goes through rather than being lost, and a script's fetch() would not
-    know what to do with the terms page; the next page view asks.
+    out of the admin. It redirects every GET and HEAD, whatever the request
+    says about itself: `Sec-Fetch-Mode`, `Sec-Fetch-Dest`, `X-Requested-With`
+    and `Accept` are typed by the client, so honouring them let any reader skip
+    the terms by sending `Sec-Fetch-Mode: cors` (issue 13, item 11). The site's
+    own scripts only GET under /terms/ (the dialog), which is exempt by path. A
+    submitted form (POST) goes through rather than being lost; the next page
+    view asks.
 
     Cheap on purpose: anonymous readers and exempt paths cost nothing, and once
     a session is known to have accepted the version in force that answer sits
@@ -43,10 +47,6 @@ class TermsAcceptanceMiddleware:
 
     def must_accept_first(self, request: HttpRequest) -> bool:
         if request.method not in ("GET", "HEAD"):
-            return False
-        # Sec-Fetch-Mode is sent by every current browser; "navigate" means a
-        # page load rather than a script's request. Without the header, assume a page.
-        if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
             return False
         if request.path_info.startswith(self.exempt_prefixes):
             return False

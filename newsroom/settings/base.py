@@ -7,6 +7,7 @@ Production differs from development only by those variables; the README lists
 each of them with its default.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -16,8 +17,14 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    env.read_env(BASE_DIR / ".env")
+# An optional file of variables for development (`make run` writes a
+# git-ignored `.env` with DEBUG=1 and a key of its own the first time). Real
+# environment variables win over it. ENV_FILE names another file, or none when
+# empty: the test settings set it empty, so a personal .env never changes a
+# test run.
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and Path(ENV_FILE).is_file():
+    env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -275,10 +282,36 @@ SECURE_CSP = {
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's default logging gives "django" a console handler of its own,
+        # and the logger also propagates to ours on root: every line (the
+        # dev server's "Not Found: ...", the autoreloader's) printed twice.
+        # Root prints; "django" only mails errors to ADMINS. The dev server's
+        # request lines keep Django's own handler and format, once.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

@@ -5,6 +5,9 @@ not matter in a test run, and nothing else.
 
 import os
 
+# Never a developer's .env: a test run depends on the code and the variables it
+# is given, nothing else (see ENV_FILE in base.py).
+os.environ["ENV_FILE"] = ""
 # The test run has no secret to protect, and no TLS in front of the test client.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")

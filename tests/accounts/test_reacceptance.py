@@ -185,10 +185,29 @@ def test_submitted_forms_are_never_lost_to_the_redirect(reader_client, new_terms
     assert response["Location"] == "/shop/"
 
 
-def test_scripts_fetches_are_not_redirected(reader_client, new_terms):
-    response = reader_client.get("/no-such-page/", headers={"Sec-Fetch-Mode": "cors"})
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Mode": "cors"},
+        {"Sec-Fetch-Mode": "no-cors"},
+        {"Sec-Fetch-Mode": "same-origin"},
+        {"Sec-Fetch-Mode": "websocket"},
+        {"Sec-Fetch-Mode": ""},
+        {"Sec-Fetch-Dest": "empty"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Purpose": "prefetch"},
+        {"Purpose": "prefetch"},
+        {"X-Requested-With": "XMLHttpRequest"},
+        {"Accept": "application/json"},
+    ],
+)
+def test_no_request_header_skips_the_new_terms(reader_client, new_terms, headers):
+    # Every one of these is typed by the client: a reader could send it with
+    # any page request to read on without accepting (issue 13, item 11).
+    response = reader_client.get("/shop/", headers=headers)
 
-    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith("/terms/accept/")
 
 
 def test_acceptance_check_costs_no_query_once_known(reader_client, django_assert_num_queries):

@@ -11,13 +11,23 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-def settings_in_subprocess(env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
-    """Import newsroom.settings in a clean process with exactly `env` set."""
-    base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+def clean_env() -> dict[str, str]:
+    """The bare minimum to start Python, and no .env file (a developer's own
+    .env, say DEBUG=1 from `make run`, must not change what these tests see)."""
+    return {
+        **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
+        "ENV_FILE": "",
+    }
+
+
+def settings_in_subprocess(
+    env: dict[str, str], expression: str, module: str = "newsroom.settings.base"
+) -> subprocess.CompletedProcess:
+    """Import a settings module in a clean process with exactly `env` set."""
     return subprocess.run(
-        [sys.executable, "-c", f"import newsroom.settings.base as s; print({expression})"],
+        [sys.executable, "-c", f"import {module} as s; print({expression})"],
         cwd=PROJECT,
-        env={**base, **env},
+        env={**clean_env(), **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -122,12 +132,11 @@ def test_tls_proxy_header_is_trusted_only_when_asked():
 
 @pytest.mark.parametrize("debug", ["0", "false", "off"])
 def test_production_configuration_passes_check_deploy_without_warnings(debug, tmp_path):
-    base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=PROJECT,
         env={
-            **base,
+            **clean_env(),
             **production_env(DEBUG=debug),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         },
@@ -138,3 +147,85 @@ def test_production_configuration_passes_check_deploy_without_warnings(debug, tm
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+# --- The development .env file ------------------------------------------------------
+
+ODD_ENV_FILE = """
+DEBUG=1
+SECRET_KEY=from-a-personal-env-file
+TIME_ZONE=Asia/Tokyo
+ALLOWED_HOSTS=odd.example
+TRUSTED_PROXY_COUNT=5
+PAGE_CACHE_SECONDS=1234
+DATABASE_URL=sqlite:////nonexistent/personal.sqlite3
+"""
+ODD_SETTINGS = (
+    "s.DEBUG, s.SECRET_KEY, s.TIME_ZONE, s.ALLOWED_HOSTS, s.TRUSTED_PROXY_COUNT,"
+    " s.PAGE_CACHE_SECONDS, s.DATABASES['default']['NAME']"
+)
+
+
+@pytest.fixture
+def odd_env_file(tmp_path):
+    path = tmp_path / ".env"
+    path.write_text(ODD_ENV_FILE)
+    return str(path)
+
+
+def test_env_file_configures_manage_py_commands(odd_env_file):
+    # What `make run` writes is read by the settings manage.py uses...
+    result = settings_in_subprocess({"ENV_FILE": odd_env_file}, "s.DEBUG, s.TIME_ZONE")
+
+    assert result.stdout.strip() == "True Asia/Tokyo"
+
+
+def test_personal_env_file_does_not_change_the_test_settings(odd_env_file):
+    # ...and never by the test settings: a test run sees the same settings with it or without.
+    without = settings_in_subprocess({}, ODD_SETTINGS, module="newsroom.settings.test")
+    with_file = settings_in_subprocess(
+        {"ENV_FILE": odd_env_file}, ODD_SETTINGS, module="newsroom.settings.test"
+    )
+
+    assert without.returncode == 0, without.stderr
+    assert with_file.stdout == without.stdout
+    assert "Asia/Tokyo" not in with_file.stdout
+
+
+def test_real_environment_variables_win_over_the_env_file(odd_env_file):
+    result = settings_in_subprocess({"ENV_FILE": odd_env_file, "TIME_ZONE": "UTC"}, "s.TIME_ZONE")
+
+    assert result.stdout.strip() == "UTC"
+
+
+# --- Logging ---------------------------------------------------------------------------
+
+LOG_ONE_OF_EACH = (
+    "import logging, django; django.setup();"
+    " logging.getLogger('django.request').warning('Not Found: /probe-request/');"
+    " logging.getLogger('django.server').info('GET /probe-server/ 404');"
+    " logging.getLogger('django.utils.autoreload').info('probe-autoreload')"
+)
+
+
+@pytest.mark.parametrize("debug", ["1", "0"])
+def test_each_log_line_is_printed_once(debug):
+    # Django's own "django" console handler plus ours on root printed
+    # the dev server's "Not Found" and reloader lines twice.
+    result = subprocess.run(
+        [sys.executable, "-c", LOG_ONE_OF_EACH],
+        cwd=PROJECT,
+        env={
+            **clean_env(),
+            **production_env(DEBUG=debug),
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings.base",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    for probe in ("/probe-request/", "/probe-server/", "probe-autoreload"):
+        assert result.stderr.count(probe) == 1, result.stderr
