@@ -60,6 +60,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries the security headers and the
+    # Permissions-Policy, even the 400 page for a bad Host header, which is
+    # made before the middleware below can add them (newsroom/headers.py).
+    "newsroom.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves and stores whole pages for visitors without a session; see
@@ -278,6 +282,43 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
+}
+
+# Browser features the site does not use, turned off for every page and any
+# frame (W3C Permissions Policy; sent by newsroom/headers.py). Nothing here
+# records sound or video, locates readers, takes payments in the browser or
+# goes full screen. Clipboard features stay out: the story editor pastes.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "sync-xhr",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
 }
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
