@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from accounts import services
 from accounts.consent import consent_evidence, remember_accepted, set_terms_answer_cookie
 from accounts.forms import EMAIL_MAX_LENGTH
+from accounts.identity import email_normalise, email_validate_visible
 from accounts.models import TermsOfUse, User
 from newsroom.client import client_ip
 
@@ -69,13 +70,21 @@ class AccountAdapter(DefaultAccountAdapter):
             **consent_evidence(request),
         )
         remember_accepted(request, data["terms"])
-        setattr(request, SIGNUP_TERMS_ATTRIBUTE, data["terms"])
+        self.remember_signup_terms(request, data["terms"])
         return saved
 
+    def remember_signup_terms(self, request, terms: TermsOfUse) -> None:
+        """The sign-up form's reader ticked the box for `terms`: the response
+        sets the terms dialog's cookie (see `_remember_terms_answer`)."""
+        setattr(request, SIGNUP_TERMS_ATTRIBUTE, terms)
+
     def clean_email(self, email):
-        # Every allauth form that takes an address passes through here. Django's
-        # validator allows 320 characters; the column holds 254.
-        email = super().clean_email(email)
+        # Every allauth form that takes an address passes through here (sign-up,
+        # adding an address, password reset). No invisible characters, and the
+        # NFKC form is what is stored and compared (accounts/identity.py).
+        email_validate_visible(email)
+        email = email_normalise(super().clean_email(email))
+        # Django's validator allows 320 characters; the column holds 254.
         if len(email) > EMAIL_MAX_LENGTH:
             raise forms.ValidationError(
                 f"An email address can be at most {EMAIL_MAX_LENGTH} characters long.",
@@ -123,7 +132,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 template_prefix,
                 email.rpartition("@")[2],
             )
-            self._tell_reader_mail_failed(template_prefix, email)
+            self._tell_reader_mail_failed(
+                getattr(self, "_failure_template", template_prefix), email
+            )
 
     def _tell_reader_mail_failed(self, template_prefix, email):
         request = allauth_context.request
@@ -142,8 +153,9 @@ class AccountAdapter(DefaultAccountAdapter):
             else:
                 text = (
                     f"Your account is ready, but we could not send the email to confirm {email} "
-                    "just now. In a few minutes, ask for it again from your account page: "
-                    "Manage your email addresses, then Re-send verification."
+                    "just now. Log in with your password and, in a few minutes, ask for it "
+                    "again from your account page: Manage your email addresses, then Re-send "
+                    "verification."
                 )
         elif template_prefix == CONFIRMATION_MAIL_TEMPLATE:
             text = (
@@ -161,6 +173,23 @@ class AccountAdapter(DefaultAccountAdapter):
         ):
             return
         super().add_message(request, level, message_template, *args, **kwargs)
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup):
+        """
+        A confirmation link for an address that another account holds would
+        hand that address to the wrong account. Its owner is told instead that
+        someone tried to use it (allauth's "account already exists" mail), and
+        the page says "confirmation sent" all the same, so the form does not
+        reveal which addresses have accounts (issue 13.8).
+        """
+        address = emailconfirmation.email_address
+        if User.objects.holding_address(address.email).exclude(pk=address.user_id).exists():
+            # Should it fail, the reader is told what they would be told about
+            # the confirmation mail they think was sent.
+            self._failure_template = CONFIRMATION_MAIL_TEMPLATE
+            self.send_account_already_exists_mail(address.email)
+            return
+        super().send_confirmation_mail(request, emailconfirmation, signup)
 
     # --- Confirming an address ----------------------------------------------------------
 

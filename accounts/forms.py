@@ -1,17 +1,40 @@
+from allauth.account import app_settings as allauth_settings
+from allauth.account.adapter import get_adapter
 from allauth.account.fields import EmailField
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.internal import flows
+from allauth.account.models import Login
 from allauth.core import context, ratelimit
 from django import forms
-from django.db import transaction
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
 
+from accounts.identity import email_normalise, email_validate_visible
 from accounts.models import TermsOfUse, User
+from newsroom.text import person_name_clean
 
 HONEYPOT_FIELD = "website"
 
 # The database column's length. Django's email validator allows 320
 # characters, which PostgreSQL would refuse with a DataError (a 500).
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+
+
+class IdentityEmailField(EmailField):
+    """
+    allauth's email field that refuses invisible characters and reads the
+    address in its NFKC form (accounts/identity.py) before Django's validator
+    looks at it, so an address typed in fullwidth letters is the editor's address (taken)
+    rather than a malformed one, and `editor@example.com` + U+200B is refused
+    by name. Surrounding whitespace is stripped first, as Django does.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        email_validate_visible(value)
+        return email_normalise(value)
+
 
 # The rate limit (in ACCOUNT_RATE_LIMITS) on accounts actually created, as
 # opposed to allauth's "signup" limit, which counts every attempt, typos included.
@@ -25,7 +48,7 @@ class SignupForm(AllauthSignupForm):
     through ACCOUNT_FORMS["signup"]; templates/account/signup.html renders it.
     """
 
-    email = EmailField(max_length=EMAIL_MAX_LENGTH)
+    email = IdentityEmailField(max_length=EMAIL_MAX_LENGTH)
     display_name = forms.CharField(
         label="Display name",
         max_length=User._meta.get_field("display_name").max_length,
@@ -60,7 +83,13 @@ class SignupForm(AllauthSignupForm):
         self.fields["password1"].widget.attrs.pop("placeholder", None)
 
     def clean_display_name(self):
-        return " ".join(self.cleaned_data["display_name"].split())
+        return person_name_clean(self.cleaned_data["display_name"])
+
+    def validate_unique_email(self, value):
+        # Never a form error for a taken address (issue 13.8): whoever signs
+        # up gets the same answer, and the owner gets a mail (try_save).
+        self.account_already_exists = User.objects.holding_address(value).exists()
+        return get_adapter().validate_unique_email(value)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -104,33 +133,67 @@ class SignupForm(AllauthSignupForm):
         with transaction.atomic():
             return super().save(request)
 
+    def try_save(self, request):
+        """
+        Create the account, or mail the owner of the address that it already
+        has one; either way the reader is sent to "check your inbox" and is
+        not signed in. (allauth does this itself only with mandatory
+        verification; with "optional" it says the address is taken, which lets
+        anyone test which addresses have accounts.)
+
+        A new account is signed in when its owner follows the confirmation
+        link, or logs in with the password. Another sign-up with the same
+        address that wins the race between our check and our insert (the
+        unique index refuses ours: IntegrityError) is treated as the taken
+        address it now is, not a 500 (issue 13.6).
+
+        Uses allauth's own sign-up flows with verification made mandatory for
+        this one step (`allauth.account.internal.flows`, pinned in
+        requirements.txt).
+        """
+        terms = self.cleaned_data["terms"]
+        mandatory = allauth_settings.EmailVerificationMethod.MANDATORY
+        if not self.account_already_exists:
+            try:
+                user = self.save(request)
+            except IntegrityError:
+                self.account_already_exists = True
+            else:
+                response = flows.signup.complete_signup(
+                    request, user=user, email_verification=mandatory
+                )
+                return user, response
+        # As much work as creating an account (hashing the password), so the
+        # time taken does not tell either.
+        make_password(self.cleaned_data.get("password1"))
+        # The terms cookie as for a new account (the reader did tick the box);
+        # no consent record and nothing in the session: no account was made.
+        get_adapter().remember_signup_terms(request, terms)
+        login = Login(
+            user=None,
+            email=self.cleaned_data["email"],
+            signup=True,
+            email_verification=mandatory,
+        )
+        return None, flows.login.perform_login(request, login)
+
 
 class AddEmailForm(AllauthAddEmailForm):
     """
     allauth's form for adding an address on /accounts/email/ (through
-    ACCOUNT_FORMS["add_email"]), refusing an address that belongs to another
-    account.
+    ACCOUNT_FORMS["add_email"]), with the database's length limit.
 
-    allauth checks only its own EmailAddress rows and, with enumeration
-    prevention on, lets even those through, trusting the confirmation email.
-    But accounts made outside sign-up may hold an address as User.email alone,
-    and an address confirmed for the wrong account is a takeover (password
-    resets). So the reader is told plainly that the address is taken: nothing
-    is added and no email is sent. Sign-up says the same with our settings
-    (ACCOUNT_EMAIL_VERIFICATION "optional"), to anyone; this form needs a
-    signed-in reader and allauth limits it to 10 tries a minute.
+    It answers the same whether or not the address belongs to another account
+    (issue 13.8): the address is listed as unconfirmed and "a confirmation
+    email was sent". But an address that another account holds (as its login,
+    or confirmed) is never sent a confirmation link, which would hand it to
+    the wrong account: its owner gets allauth's "you already have an account"
+    mail instead (AccountAdapter.send_confirmation_mail), and confirming it
+    is refused anyway (AccountAdapter.confirm_email). allauth limits this form
+    to 10 tries a minute.
     """
 
-    email = EmailField(max_length=EMAIL_MAX_LENGTH, required=True)
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if User.objects.holding_address(email).exclude(pk=self.user.pk).exists():
-            raise forms.ValidationError(
-                "This address belongs to another account, so it cannot be added to yours.",
-                code="email_taken",
-            )
-        return super().clean_email()
+    email = IdentityEmailField(max_length=EMAIL_MAX_LENGTH, required=True)
 
 
 class TermsAnswerForm(forms.Form):
@@ -150,7 +213,7 @@ class DisplayNameForm(forms.ModelForm):
         help_texts = {"display_name": "How we greet you on the site. Leave empty to use none."}
 
     def clean_display_name(self):
-        return " ".join(self.cleaned_data["display_name"].split())
+        return person_name_clean(self.cleaned_data["display_name"])
 
 
 class AccountDeleteForm(forms.Form):

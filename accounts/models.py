@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
-from newsroom.text import text_fields_clean
+from accounts.identity import email_normalise, email_validate_visible
+from newsroom.text import person_name_clean, text_fields_clean
 
 
 class EmailUserManager(BaseUserManager):
@@ -20,7 +21,8 @@ class EmailUserManager(BaseUserManager):
 
     @classmethod
     def normalize_email(cls, email: str | None) -> str:
-        return (email or "").strip().lower()
+        """NFKC and lower case: see accounts/identity.py."""
+        return email_normalise(email)
 
     def _create_user(self, email: str, password: str | None, **extra_fields) -> "User":
         """
@@ -75,7 +77,7 @@ class User(AbstractUser):
     """
 
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField("email address", unique=True, validators=[email_validate_visible])
     display_name = models.CharField(
         max_length=80,
         blank=True,
@@ -99,6 +101,9 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         text_fields_clean(self)
         self.email = EmailUserManager.normalize_email(self.email)
+        # Names other readers see: no bidi controls or invisible characters.
+        for field in ("display_name", "first_name", "last_name"):
+            setattr(self, field, person_name_clean(getattr(self, field)))
         super().save(*args, **kwargs)
 
     @property

@@ -1,5 +1,6 @@
 import ipaddress
 
+from allauth.account.models import EmailAddress
 from allauth.account.views import EmailView as AllauthEmailView
 from allauth.core import ratelimit
 from django.contrib import messages
@@ -110,25 +111,35 @@ class EmailView(AllauthEmailView):
     """
     allauth's page for the reader's email addresses (/accounts/email/, served
     from here because accounts.urls comes first), where "Make primary" can
-    never end in a 500.
+    never end in a 500 nor tell whether an address has another account.
 
     Making an address primary also makes it the login address (User.email),
-    which is unique whatever its letter case. An address that belongs to
-    another account is refused up front (accounts.forms.AddEmailForm keeps
-    such addresses out; this covers any added before it did). A race with
-    another account is caught too: the change is rolled back as a whole, so
-    User.email and the primary EmailAddress never disagree.
+    which is unique whatever its letter case. Only a confirmed address can
+    become primary: an unconfirmed one may belong to another account, and
+    refusing only those would reveal it (issue 13.8). A confirmed address
+    another account holds (possible only for rows older than these rules) is
+    refused up front, and a race with another account is caught too: the
+    change is rolled back as a whole, so User.email and the primary
+    EmailAddress never disagree.
     """
 
     TAKEN_MESSAGE = (
         "This address belongs to another account, so it cannot be your primary address. "
         "Your primary address has not changed."
     )
+    UNCONFIRMED_MESSAGE = (
+        "Confirm this address first (use the link we sent, or Re-send verification); "
+        "then you can make it your primary address."
+    )
 
     def post(self, request, *args, **kwargs):
         if "action_add" in request.POST or "action_primary" not in request.POST:
             return super().post(request, *args, **kwargs)
-        if self._held_by_another_account(request.POST.get("email", "")):
+        address = self._own_address(request.POST.get("email", ""))
+        if address is not None and not address.verified:
+            messages.error(request, self.UNCONFIRMED_MESSAGE)
+            return redirect("account_email")
+        if address is not None and self._held_by_another_account(address.email):
             messages.error(request, self.TAKEN_MESSAGE)
             return redirect("account_email")
         try:
@@ -140,11 +151,14 @@ class EmailView(AllauthEmailView):
             messages.error(request, self.TAKEN_MESSAGE)
             return redirect("account_email")
 
-    def _held_by_another_account(self, email: str) -> bool:
+    def _own_address(self, email: str) -> EmailAddress | None:
         try:
             validate_email(email)
         except ValidationError:
-            return False  # allauth ignores it too.
+            return None  # allauth ignores it too.
+        return EmailAddress.objects.filter(user=self.request.user, email__iexact=email).first()
+
+    def _held_by_another_account(self, email: str) -> bool:
         return User.objects.holding_address(email).exclude(pk=self.request.user.pk).exists()
 
 

@@ -25,7 +25,7 @@ from articles.html import html_to_text, sanitise_html
 from articles.images import lead_image_renditions
 from newsroom.images import UploadedImageField
 from newsroom.middleware import page_cache_clear
-from newsroom.text import text_fields_clean
+from newsroom.text import person_name_clean, text_fields_clean
 
 #: Words a reader gets through in a minute, for the reading time.
 WORDS_PER_MINUTE = 225
@@ -154,6 +154,7 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         text_fields_clean(self)
+        self.name = person_name_clean(self.name)  # a byline: no bidi controls
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -27,6 +27,7 @@ disappearing: "Council budget<VT>vote passes" is saved as
 """
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -88,6 +89,34 @@ def text_fields_clean(instance: models.Model) -> None:
             cleaned = xml_safe(value)
             if cleaned != value:
                 setattr(instance, field.attname, cleaned)
+
+
+# --- Names of people ------------------------------------------------------------------
+
+#: Format characters a name may keep: the zero-width joiner (emoji sequences
+#: such as a woman technologist) and non-joiner (required spelling in Persian
+#: and Indic scripts). Every other format character is removed.
+NAME_KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
+_SPACES = re.compile(r"\s+")
+
+
+def person_name_clean(name: str | None) -> str:
+    """A person's name (display name, byline) as other readers may see it.
+
+    Bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) would
+    reorder the text after them ("Ada" + U+202E + "nimda" reads "Adaadmin"), and
+    other invisible format characters (Unicode category Cf: zero-width space,
+    soft hyphen, BOM) hide what a name is; they are removed, as are control
+    characters (Cc). Every run of whitespace, Unicode spaces and line
+    separators included, becomes one plain space; the ends are trimmed.
+    """
+    spaced = _SPACES.sub(" ", name or "")
+    return "".join(
+        character
+        for character in spaced
+        if character in NAME_KEPT_FORMAT_CHARACTERS
+        or unicodedata.category(character) not in ("Cf", "Cc")
+    ).strip()
 
 
 # --- Feeds ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """
-Email addresses: they fit the database, and an address belongs to one account.
+Email addresses: they fit the database, an address belongs to one account,
+and the forms do not tell who has one.
 
 Accounts made outside sign-up (createsuperuser, seed_demo, the admin,
 `User.objects.create`) may hold their address as User.email alone; another
@@ -97,33 +98,70 @@ def test_password_reset_with_an_address_too_long_for_the_database_is_a_form_erro
     assert response.status_code == HTTPStatus.OK
 
 
-# --- Another account's address cannot be added --------------------------------------------------
+# --- Another account's address: the same answer, and never a confirmation link (13.8) -------
+
+
+def messages_after(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
 
 
 @pytest.mark.parametrize("typed", ["editor@example.com", "Editor@Example.COM"])
-def test_reader_cannot_add_the_login_address_of_another_account(
-    reader_client, reader, editor, typed
-):
-    response = add_address(reader_client, typed)
+def test_adding_another_accounts_address_answers_as_for_a_free_one(reader_client, editor, typed):
+    taken = reader_client.post(EMAIL_URL, {"action_add": "", "email": typed}, follow=True)
+    free = reader_client.post(
+        EMAIL_URL, {"action_add": "", "email": "ada.work@example.com"}, follow=True
+    )
 
-    assert b"This address belongs to another account" in response.content
-    assert reader_addresses(reader) == ["ada@example.com"]
+    assert taken.redirect_chain == free.redirect_chain == [(EMAIL_URL, HTTPStatus.FOUND)]
+    assert messages_after(taken) == ["Confirmation email sent to editor@example.com."]
+    assert messages_after(free) == ["Confirmation email sent to ada.work@example.com."]
+    page = taken.content.decode()
+    assert "belongs to another account" not in page
+    assert "editor@example.com" in page  # listed, unconfirmed, like any new address
 
 
-def test_refused_address_gets_no_confirmation_email(reader_client, editor):
+def test_owner_of_a_taken_address_is_told_and_no_link_is_sent(reader_client, editor):
     add_address(reader_client, "editor@example.com")
 
-    assert mail.outbox == []
+    [message] = mail.outbox
+    assert message.to == ["editor@example.com"]
+    assert "/accounts/confirm-email/" not in message.body
+    assert "/accounts/password/reset/" in message.body
 
 
-def test_reader_cannot_add_an_address_another_account_has_confirmed(reader_client, reader):
+def test_address_another_account_has_confirmed_gets_no_link_either(reader_client, reader):
     other = UserFactory(email="bob@example.com")
     EmailAddress.objects.create(user=other, email="bob.work@example.com", verified=True)
 
-    response = add_address(reader_client, "bob.work@example.com")
+    add_address(reader_client, "bob.work@example.com")
 
-    assert b"This address belongs to another account" in response.content
-    assert reader_addresses(reader) == ["ada@example.com"]
+    assert [message.to for message in mail.outbox] == [["bob.work@example.com"]]
+    assert "/accounts/confirm-email/" not in mail.outbox[0].body
+    assert not EmailAddress.objects.filter(user=reader, verified=True).exclude(
+        email="ada@example.com"
+    )
+
+
+def test_resending_verification_for_a_taken_address_sends_no_link(reader_client, editor):
+    add_address(reader_client, "editor@example.com")
+    mail.outbox.clear()
+
+    reader_client.post(EMAIL_URL, {"action_send": "", "email": "editor@example.com"})
+
+    assert all("/accounts/confirm-email/" not in message.body for message in mail.outbox)
+
+
+@pytest.mark.parametrize("address", ["editor@example.com", "ada.work@example.com"])
+def test_an_unconfirmed_address_cannot_be_made_primary_whoever_holds_it(
+    reader_client, reader, editor, address
+):
+    add_address(reader_client, address)
+
+    response = make_primary(reader_client, address)
+
+    assert messages_after(response)[-1] == EmailView.UNCONFIRMED_MESSAGE
+    reader.refresh_from_db()
+    assert reader.email == "ada@example.com"
 
 
 def test_address_someone_only_added_unconfirmed_can_still_be_added(reader_client, reader):

@@ -188,18 +188,54 @@ def test_existing_address_in_any_letter_case_gets_no_second_account(client, term
     assert not TermsAcceptance.objects.exists()
 
 
-def test_with_mandatory_verification_an_existing_address_is_not_revealed(client, terms, settings):
-    # allauth can hide that an address is taken only when it verifies every
-    # address by email (ACCOUNT_EMAIL_VERIFICATION=mandatory); with "optional"
-    # sign-up says the address is taken, as allauth documents.
-    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+def answer(response) -> tuple:
+    """What a visitor can see of a sign-up's answer: status, where it leads, the
+    cookies it sets and the page it leads to, with the address taken out."""
+    return (
+        response.status_code,
+        response.get("Location"),
+        sorted(response.cookies),
+    )
+
+
+@pytest.mark.parametrize("verification", ["optional", "mandatory"])
+@pytest.mark.parametrize("typed", ["new.reader@example.com", "New.Reader@Example.com"])
+def test_signup_answers_the_same_whether_or_not_the_address_has_an_account(
+    client, terms, settings, verification, typed
+):
+    settings.ACCOUNT_EMAIL_VERIFICATION = verification
     UserFactory(email="new.reader@example.com")
 
-    taken = client.post(SIGNUP_URL, signup_data())
+    taken = client.post(SIGNUP_URL, signup_data(email=typed))
+    taken_page = client.get(taken["Location"]).content.decode()
+    client.logout()
     fresh = client.post(SIGNUP_URL, signup_data(email="someone.else@example.com"))
+    fresh_page = client.get(fresh["Location"]).content.decode()
 
-    assert taken.status_code == fresh.status_code == HTTPStatus.FOUND
-    assert taken["Location"] == fresh["Location"]
+    assert answer(taken) == answer(fresh)
+    assert answer(taken)[:2] == (HTTPStatus.FOUND, "/accounts/confirm-email/")
+    assert taken_page.replace(typed.lower(), "someone.else@example.com") == fresh_page
+    assert "already registered" not in taken_page
+
+
+def test_signup_with_a_taken_address_mails_its_owner_a_reset_link(client, terms):
+    UserFactory(email="new.reader@example.com")
+
+    client.post(SIGNUP_URL, signup_data())
+
+    [message] = mail.outbox
+    assert message.to == ["new.reader@example.com"]
+    assert "/accounts/password/reset/" in message.body
+    assert "/accounts/confirm-email/" not in message.body
+
+
+def test_signup_with_a_taken_address_records_no_consent_and_signs_nobody_in(client, terms):
+    UserFactory(email="new.reader@example.com")
+
+    client.post(SIGNUP_URL, signup_data())
+
+    assert not TermsAcceptance.objects.exists()
+    assert "_auth_user_id" not in client.session
 
 
 # --- One transaction ---------------------------------------------------------------------------
@@ -244,8 +280,34 @@ def test_signup_service_is_all_or_nothing(terms):
     assert not User.objects.exists()
 
 
+def confirmation_path() -> str:
+    link = next(word for word in mail.outbox[-1].body.split() if "/accounts/confirm-email/" in word)
+    return link[link.index("/accounts/") :]
+
+
+def test_new_reader_is_signed_in_by_the_confirmation_link_not_by_signing_up(client, terms):
+    client.post(SIGNUP_URL, signup_data())
+    assert "_auth_user_id" not in client.session
+
+    client.post(confirmation_path())
+
+    assert client.session["_auth_user_id"] == str(User.objects.get().pk)
+
+
+def test_new_reader_can_log_in_before_confirming(client, terms):
+    client.post(SIGNUP_URL, signup_data())
+
+    response = client.post(
+        "/accounts/login/", {"login": "new.reader@example.com", "password": PASSWORD}
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.session["_auth_user_id"] == str(User.objects.get().pk)
+
+
 def test_new_reader_is_not_asked_to_accept_again_right_after_signing_up(client, terms):
     client.post(SIGNUP_URL, signup_data())
+    client.post(confirmation_path())
 
     response = client.get("/accounts/")
 

@@ -109,6 +109,9 @@ def test_a_view_that_sets_its_own_header_keeps_it(admin_client):
 
 
 def test_permissions_policy_header_serialisation():
-    assert permissions_policy_header(
-        {"camera": [], "fullscreen": ["self"], "payment": ["self", "https://pay.example"]}
-    ) == 'camera=(), fullscreen=(self), payment=(self "https://pay.example")'
+    assert (
+        permissions_policy_header(
+            {"camera": [], "fullscreen": ["self"], "payment": ["self", "https://pay.example"]}
+        )
+        == 'camera=(), fullscreen=(self), payment=(self "https://pay.example")'
+    )

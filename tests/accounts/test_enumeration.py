@@ -1,0 +1,37 @@
+"""Log-in answers the same for an address with an account and one without (issue 13.8:
+sign-up and adding an address are covered in test_signup.py and test_email_addresses.py)."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page_without_token(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_wrong_password_and_unknown_address_get_the_same_log_in_answer(client):
+    UserFactory(email="ada@example.com")
+
+    known = client.post("/accounts/login/", {"login": "ada@example.com", "password": "wrong"})
+    unknown = client.post("/accounts/login/", {"login": "bob@example.com", "password": "wrong"})
+
+    assert known.status_code == unknown.status_code == HTTPStatus.OK
+    assert page_without_token(known).replace("ada@", "bob@") == page_without_token(unknown)
+    assert mail.outbox == []
+
+
+def test_reset_for_a_known_and_an_unknown_address_leads_to_the_same_page(client):
+    UserFactory(email="ada@example.com")
+
+    known = client.post("/accounts/password/reset/", {"email": "ada@example.com"})
+    unknown = client.post("/accounts/password/reset/", {"email": "bob@example.com"})
+
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    assert [message.to for message in mail.outbox] == [["ada@example.com"]]
