@@ -3,9 +3,11 @@ import logging
 from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.internal import ratelimit as allauth_ratelimit
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 
 from accounts import services
 from accounts.consent import consent_evidence, remember_accepted, set_terms_answer_cookie
@@ -28,6 +30,10 @@ SIGNUP_MAIL_TEMPLATES = (
 )
 CONFIRMATION_MAIL_TEMPLATE = "account/email/email_confirmation"
 CONFIRMATION_SENT_MESSAGE = "account/messages/email_confirmation_sent.txt"
+
+# Wrong passwords counted per account *and* client address (issue 13.9); its
+# rate is in ACCOUNT_RATE_LIMITS beside allauth's own "login_failed".
+LOGIN_FAILED_PAIR_RATE_LIMIT = "login_failed_pair"
 
 # Set on the request when the confirmation email could not be sent, so that
 # allauth's "Confirmation email sent" message is not shown beside ours.
@@ -91,6 +97,60 @@ class AccountAdapter(DefaultAccountAdapter):
                 code="max_length",
             )
         return email
+
+    # --- Wrong passwords: nobody can lock the owner out (issue 13.9) ------------------
+
+    def pre_authenticate(self, request, **credentials):
+        """
+        Count a log-in attempt against three limits (ACCOUNT_RATE_LIMITS):
+        allauth's "login_failed" per client address and per account, and
+        ours, "login_failed_pair", per account *and* client address.
+
+        The tight limit is the pair: a few wrong passwords from one address
+        block that address for that account. The account's own limit is set
+        higher than one address can reach, so someone else guessing from their
+        own address cannot lock the owner out, while many addresses together
+        still can be stopped; then a password reset lifts it (allauth clears
+        "login_failed" on reset, and `_delete_login_attempts_cached_email`
+        below clears the pair for the address that reset). A successful log-in
+        gives back what it used of all three, as allauth does for its own.
+
+        Uses allauth's internal rate-limit module (as its adapter does) for
+        the usage object that can be rolled back; pinned in requirements.txt.
+        """
+        pair = allauth_ratelimit.consume(
+            request,
+            app="allauth.account",
+            action=LOGIN_FAILED_PAIR_RATE_LIMIT,
+            key=self._login_pair_key(request, **credentials),
+        )
+        if not pair:
+            raise self.validation_error("too_many_login_attempts")
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError:
+            pair.rollback()  # refused before any password was tried
+            raise
+        self._login_failed_pair_usage = pair
+
+    def _rollback_login_failed_rl_usage(self):
+        super()._rollback_login_failed_rl_usage()
+        pair = getattr(self, "_login_failed_pair_usage", None)
+        if pair:
+            pair.rollback()
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        allauth_ratelimit.clear(
+            request,
+            app="allauth.account",
+            action=LOGIN_FAILED_PAIR_RATE_LIMIT,
+            key=self._login_pair_key(request, **credentials),
+        )
+
+    def _login_pair_key(self, request, **credentials) -> str:
+        account = self._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}|{allauth_ratelimit.get_ip(request)}"
 
     # --- The terms dialog's cookie after sign-up ------------------------------------
 
@@ -197,8 +257,8 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         Never confirm an address for one account while another holds it (as
         its login, or confirmed). allauth only knows its own EmailAddress rows;
-        accounts.forms.AddEmailForm refuses such addresses, and this covers
-        any that were added before it did.
+        `send_confirmation_mail` sends no link for such addresses, and this
+        covers links sent before it did, and two confirmations at once.
         """
         if (
             User.objects.holding_address(email_address.email)
@@ -212,4 +272,17 @@ class AccountAdapter(DefaultAccountAdapter):
                 {"email": email_address.email},
             )
             return False
-        return super().confirm_email(request, email_address)
+        try:
+            # Two accounts confirming one address at the same moment: the
+            # database's one-verified-owner index refuses the second (issue
+            # 13.6); that reader is told, as above, instead of a 500.
+            with transaction.atomic():
+                return super().confirm_email(request, email_address)
+        except IntegrityError:
+            self.add_message(
+                request,
+                messages.ERROR,
+                "account/messages/email_confirmation_failed.txt",
+                {"email": email_address.email},
+            )
+            return False

@@ -169,7 +169,13 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "add_email": "accounts.f
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
 # Abuse limits, kept in the cache (allauth merges these over its defaults).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",  # wrong passwords, per IP and per account
+    # Wrong passwords (accounts/adapter.py, issue 13.9): per IP, and per
+    # account with a ceiling no single address can reach, because the tight
+    # limit is per account *and* address ("login_failed_pair": 5 in 5 minutes,
+    # 10 an hour). Someone guessing from elsewhere cannot lock the owner out;
+    # a password reset lifts the account's limit.
+    "login_failed": "10/m/ip,50/h/key",
+    "login_failed_pair": "5/5m/key,10/h/key",
     "login": "30/m/ip",
     # Every sign-up attempt, typos included, so not too tight; the accounts
     # actually created are limited by "signup_completed" (accounts/forms.py).

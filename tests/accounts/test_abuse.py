@@ -24,17 +24,56 @@ def log_in(client: Client, email: str, password: str, ip: str = "192.0.2.1"):
 # --- Log-in -----------------------------------------------------------------------------------
 
 
-def test_failed_logins_are_limited_per_account_even_from_many_addresses(client):
+def test_wrong_passwords_from_another_address_do_not_lock_the_owner_out(client):
+    # Issue 13.9: five wrong passwords used to lock the account for everyone.
     UserFactory(email="ada@example.com")
-    for attempt in range(5):
-        log_in(client, "ada@example.com", "wrong", ip=f"192.0.2.{attempt + 10}")
+    for _ in range(10):
+        log_in(client, "ada@example.com", "wrong", ip="203.0.113.66")
 
-    # Now even the right password is refused for a while.
-    response = log_in(client, "ada@example.com", PASSWORD, ip="198.51.100.1")
+    response = log_in(Client(), "ada@example.com", PASSWORD, ip="198.51.100.1")
+
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_wrong_passwords_are_limited_per_account_and_address(client):
+    UserFactory(email="ada@example.com")
+    for _ in range(5):
+        log_in(client, "ada@example.com", "wrong", ip="203.0.113.66")
+
+    # From that address, even the right password is refused for a while.
+    response = log_in(client, "ada@example.com", PASSWORD, ip="203.0.113.66")
 
     assert response.status_code == HTTPStatus.OK
     assert b"Too many failed login attempts" in response.content
     assert "_auth_user_id" not in client.session
+
+
+def fail_from_many_addresses(email: str, count: int) -> None:
+    for attempt in range(count):
+        log_in(Client(), email, "wrong", ip=f"192.0.2.{attempt // 5 + 10}")
+
+
+def test_failed_logins_are_still_limited_per_account_from_many_addresses():
+    UserFactory(email="ada@example.com")
+    fail_from_many_addresses("ada@example.com", 50)
+
+    response = log_in(Client(), "ada@example.com", PASSWORD, ip="198.51.100.1")
+
+    assert b"Too many failed login attempts" in response.content
+
+
+def test_a_password_reset_lifts_the_accounts_lock(client):
+    UserFactory(email="ada@example.com")
+    fail_from_many_addresses("ada@example.com", 50)
+    client.post(RESET_URL, {"email": "ada@example.com"})
+    link = next(w for w in mail.outbox[0].body.split() if "/accounts/password/reset/key/" in w)
+    form_url = client.get(link[link.index("/accounts/") :])["Location"]
+    client.post(form_url, {"password1": "a-brand-new-pass", "password2": "a-brand-new-pass"})
+    client.logout()
+
+    response = log_in(client, "ada@example.com", "a-brand-new-pass", ip="198.51.100.1")
+
+    assert response.status_code == HTTPStatus.FOUND
 
 
 def test_failed_logins_are_limited_per_address_across_accounts(client):
