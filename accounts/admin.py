@@ -15,6 +15,7 @@ from accounts import services
 from accounts.models import TermsAcceptance, TermsOfUse, User
 from accounts.terms_admin import TermsPublishingAdminMixin
 from newsroom.csp import editor_csp_override
+from newsroom.races import UniqueRaceAdminMixin
 from newsroom.text import xml_safe
 
 
@@ -46,7 +47,7 @@ class UserEditForm(AddressOwnedElsewhereMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(UniqueRaceAdminMixin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ("email",)
@@ -81,7 +82,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(TermsOfUse)
-class TermsOfUseAdmin(TermsPublishingAdminMixin, admin.ModelAdmin):
+class TermsOfUseAdmin(UniqueRaceAdminMixin, TermsPublishingAdminMixin, admin.ModelAdmin):
     """
     Editors write new versions here. A new version is saved as a draft, which
     they can preview and correct; "Put into effect" (accounts/terms_admin.py)

@@ -42,6 +42,7 @@ from articles.admin_history import StoryHistoryContextHelper, story_deltas
 from articles.models import Article, Author, Byline, Section, Tag, can_publish
 from articles.services import view_count_pending
 from newsroom.csp import editor_csp_override
+from newsroom.races import UniqueRaceAdminMixin
 
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
@@ -63,7 +64,7 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(UniqueRaceAdminMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline]
     list_display = ["headline", "section", "status_label", "publication", "byline", "views"]
@@ -369,7 +370,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(UniqueRaceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -377,14 +378,14 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(UniqueRaceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(UniqueRaceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ("name",)}

@@ -2,10 +2,11 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from cart.models import Product, SavedCart, SavedCartLine
+from newsroom.races import UniqueRaceAdminMixin
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(UniqueRaceAdminMixin, admin.ModelAdmin):
     list_display = ("name", "price", "currency", "is_active", "updated_at")
     list_filter = ("is_active", "currency")
     search_fields = ("name", "slug", "short_description")

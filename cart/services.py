@@ -57,7 +57,10 @@ def cart_merge_on_login(*, request: HttpRequest, user: AbstractBaseUser) -> None
             session[OWNER_KEY] = user.pk
             return
         if saved is None:
-            saved = SavedCart.objects.create(user=user)
+            # Two log-ins at once (two browsers) may both find none: the
+            # loser's insert fails and get_or_create reads the winner's row
+            # (after its commit, through the lock), not a 500 (issue 13.6).
+            saved, _ = SavedCart.objects.select_for_update().get_or_create(user=user)
         merged: dict[str, int] = {}
         if not already_saved:
             merged = {str(line.product_id): line.quantity for line in saved.lines.all()}
