@@ -20,10 +20,12 @@ from newsroom.text import xml_safe
 
 
 class AddressOwnedElsewhereMixin:
-    """Refuses an address another account has confirmed as one of its own."""
+    """Refuses an address another account holds (as its login, or confirmed)."""
 
     def clean_email(self):
-        email = self.cleaned_data["email"]
+        # In the form it is stored in (NFKC, lower case: accounts/identity.py),
+        # so that the uniqueness checks compare what will be saved.
+        email = User.objects.normalize_email(self.cleaned_data["email"])
         others = User.objects.holding_address(email)
         if self.instance.pk is not None:
             others = others.exclude(pk=self.instance.pk)

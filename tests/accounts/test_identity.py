@@ -201,3 +201,21 @@ def test_byline_name_loses_bidi_controls():
     author.refresh_from_db()
 
     assert author.name == "Ada eeL"
+
+
+def test_admin_refuses_a_fullwidth_spelling_of_an_existing_address(admin_client):
+    UserFactory(email="editor@example.com")
+
+    response = admin_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "editor@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com",
+            "usable_password": "true",
+            "password1": "a-long-passphrase",
+            "password2": "a-long-passphrase",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    assert "belongs to another account" in response.content.decode()
+    assert User.objects.filter(email="editor@example.com").count() == 1
