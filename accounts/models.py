@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
 from accounts.identity import email_normalise, email_validate_visible
+from newsroom.pagecache import purge
 from newsroom.text import person_name_clean, text_fields_clean
 
 
@@ -192,6 +193,10 @@ class TermsOfUseManager(models.Manager.from_queryset(TermsOfUseQuerySet)):
         when the next scheduled version takes effect, so a future version still
         takes over on the dot instead of when the entry expires.
         """
+        return self.current_and_next_cached()[0]
+
+    def current_and_next_cached(self) -> "tuple[TermsOfUse | None, datetime | None]":
+        """(the version in force, when the next scheduled one takes effect or None)."""
         now = timezone.now()
         entry = cache.get(CURRENT_TERMS_CACHE_KEY)
         if entry is None or (entry[1] is not None and entry[1] <= now):
@@ -205,7 +210,7 @@ class TermsOfUseManager(models.Manager.from_queryset(TermsOfUseQuerySet)):
             )
             entry = (current, next_change)
             cache.set(CURRENT_TERMS_CACHE_KEY, entry, CURRENT_TERMS_CACHE_SECONDS)
-        return entry[0]
+        return entry
 
 
 VERSION_LABEL_PATTERN = r"[0-9][0-9A-Za-z.-]{0,19}"
@@ -340,6 +345,8 @@ class TermsOfUse(models.Model):
 
 
 def clear_current_terms_cache() -> None:
+    # Every page carries the version in force (the terms dialog's slot).
+    purge(["terms", "site"])
     cache.delete(CURRENT_TERMS_CACHE_KEY)
     # A request that refilled the entry before this transaction committed
     # would have read the old rows; clear it again once they are visible.

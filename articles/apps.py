@@ -17,12 +17,12 @@ class ArticlesConfig(AppConfig):
             section_nav_forget, sender=models.Section, dispatch_uid="section_nav_delete"
         )
 
-        # The anonymous page cache (newsroom.middleware): a story's own save
-        # clears it when the story is or was published (Article.save()).
+        # The page cache (newsroom.pagecache): a story's own save purges its
+        # tags when the story is or was published (Article.save()).
         for model in (models.Section, models.Tag, models.Author):
             for signal in (post_save, post_delete):
                 signal.connect(
-                    models.page_cache_clear_on_commit,
+                    models.page_cache_purge_named,
                     sender=model,
                     dispatch_uid=f"page_cache_{model.__name__}_{signal is post_save}",
                 )

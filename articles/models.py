@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 from articles.html import html_to_text, sanitise_html
 from articles.images import lead_image_renditions
 from newsroom.images import UploadedImageField
-from newsroom.middleware import page_cache_clear
+from newsroom.pagecache import purge
 from newsroom.text import person_name_clean, text_fields_clean
 
 #: Words a reader gets through in a minute, for the reading time.
@@ -175,6 +175,15 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories a reader may see: published, and their publication time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def next_publication_at(self):
+        """When the next scheduled story goes live (an aware datetime), or None."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
     def with_bylines(self):
         """Prefetch the authors in byline order (`article.byline_authors`)."""
@@ -381,12 +390,14 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         readers_may_notice = self.page_cache_concerned()
+        loaded = getattr(self, "_listing_loaded", None)
         super().save(*args, **kwargs)
         if readers_may_notice:
-            # After the commit, so the tags and byline saved with it count too,
-            # and no reader re-caches the old version in between.
-            transaction.on_commit(page_cache_clear)
+            # purge() waits for the commit, so the tags and byline saved with
+            # it count too, and no reader re-caches the old version in between.
+            purge(self.cache_tags_changed(loaded))
         self._status_loaded = self.status
+        self._listing_loaded = self.listing_state
         source = self.lead_image.name if self.lead_image else ""
         if source != self.renditions_source:
             self.lead_image_renditions = lead_image_renditions(self.lead_image) if source else {}
@@ -412,7 +423,40 @@ class Article(models.Model):
         instance = super().from_db(db, field_names, values, **kwargs)
         # Deferred status: unknown, so taken to be "was published".
         instance._status_loaded = instance.__dict__.get("status", cls.Status.PUBLISHED)
+        instance._listing_loaded = instance.listing_state
         return instance
+
+    @property
+    def listing_state(self) -> tuple:
+        """What decides where the story is listed (None for a deferred field)."""
+        fields = ("status", "published_at", "slug", "section_id")
+        return tuple(self.__dict__.get(name) for name in fields)
+
+    def cache_tags_changed(self, loaded: tuple | None) -> set[str]:
+        """The cache tags a save of this (published, or formerly published) story
+        makes stale, given its `listing_state` when loaded (None: unknown).
+
+        Every page that shows the story carries `story-<pk>`, so an edit that
+        leaves it where it was purges that, the feeds and the sitemaps. A story
+        that appears, disappears or moves also changes every list (`lists`), the
+        related stories of its section and tags, and the previous/next links of
+        its new neighbours (the old ones carry its tag already).
+        """
+        tags = {f"story-{self.pk}", "feeds", "sitemaps"}
+        if loaded == self.listing_state:
+            return tags
+        tags |= {"lists", "home", f"section-{self.section_id}"}
+        if loaded is not None and loaded[3] is not None:
+            tags.add(f"section-{loaded[3]}")
+        tags |= {f"tag-{pk}" for pk in self.tags.values_list("pk", flat=True)}
+        if self.published_at is not None:
+            tags |= {f"story-{story.pk}" for story in self.neighbours() if story is not None}
+        return tags
+
+    def neighbours(self) -> tuple:
+        """The live stories just before and after this one's place, by
+        `(published_at, pk)`, whatever this one's own status."""
+        return self.previous_published(), self.next_published()
 
     def page_cache_concerned(self) -> bool:
         """Whether a change to this story may change what readers see: it is, or
@@ -566,14 +610,22 @@ class Article(models.Model):
 # no reader re-caches the old page before the change is visible to them.
 
 
-def page_cache_clear_on_commit(**kwargs) -> None:
-    """For sections, tags and authors: their names are on many pages."""
-    transaction.on_commit(page_cache_clear)
+def page_cache_purge_named(sender, instance, **kwargs) -> None:
+    """Sections, tags and authors: their names are on their pages and on every
+    page that shows one of their stories; sections are in the header too."""
+    prefix = {"Section": "section", "Tag": "tag", "Author": "author"}[sender.__name__]
+    tags = [f"{prefix}-{instance.pk}"]
+    if prefix == "section":
+        tags.append("site")  # the header's section navigation
+    purge(tags)
 
 
 def article_deleted(instance: Article, **kwargs) -> None:
     if instance.__dict__.get("status", Article.Status.PUBLISHED) == Article.Status.PUBLISHED:
-        transaction.on_commit(page_cache_clear)
+        purge(
+            [f"story-{instance.pk}", "lists", "home", "feeds", "sitemaps"]
+            + ([f"section-{instance.section_id}"] if instance.section_id else [])
+        )
 
 
 def _article_is_published(article_id, cached: Article | None) -> bool:
@@ -585,11 +637,15 @@ def _article_is_published(article_id, cached: Article | None) -> bool:
 def byline_changed(instance: Byline, **kwargs) -> None:
     """A byline of a published story (the admin saves them after the story)."""
     if _article_is_published(instance.article_id, instance._state.fields_cache.get("article")):
-        transaction.on_commit(page_cache_clear)
+        purge([f"story-{instance.article_id}", f"author-{instance.author_id}", "feeds"])
 
 
-def article_tags_changed(instance, action: str, reverse: bool, **kwargs) -> None:
+def article_tags_changed(instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
     if not action.startswith("post_"):
         return
-    if reverse or _article_is_published(instance.pk, instance):
-        transaction.on_commit(page_cache_clear)
+    # After clear() the removed tags are unknown: every list (tag pages too).
+    unknown = ["lists"] if action == "post_clear" else []
+    if reverse:  # tag.articles.add(...): `instance` is the tag
+        purge([f"tag-{instance.pk}", *(f"story-{pk}" for pk in pk_set or ()), *unknown])
+    elif _article_is_published(instance.pk, instance):
+        purge([f"story-{instance.pk}", *(f"tag-{pk}" for pk in pk_set or ()), *unknown])

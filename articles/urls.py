@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 from articles import views
 from articles.feeds import LatestStoriesAtomFeed, LatestStoriesFeed
 from articles.sitemaps import SITEMAPS, NewsSitemap
+from newsroom.pagecache import PAGE_NUMBER, cacheable
 
 
 class FourDigitConverter:
@@ -41,10 +42,15 @@ urlpatterns = [
     path("api/views/<int:pk>/", views.view_beacon, name="view_beacon"),
     path("feed/", LatestStoriesFeed(), name="feed"),
     path("feed/atom/", LatestStoriesAtomFeed(), name="feed_atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cacheable(query={"p": PAGE_NUMBER}, tags=["sitemaps", "lists"])(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path(
         "sitemap-news.xml",
-        sitemap,
+        cacheable(tags=["sitemaps", "lists"])(sitemap),
         {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
         name="sitemap_news",
     ),

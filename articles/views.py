@@ -29,11 +29,22 @@ from articles import services
 from articles.models import Article, Author, Section, Tag
 from articles.search import MAX_QUERY_LENGTH, clean_query, search_articles, search_terms
 from newsroom.client import client_ip
+from newsroom.pagecache import PAGE_NUMBER, cacheable, tag_response
 from newsroom.text import xml_safe_data
 
 STORIES_PER_PAGE = 12
 SEARCH_RESULTS_PER_PAGE = 10
 SECTION_BLOCK_SIZE = 4
+
+
+def card_tags(stories) -> set[str]:
+    """Cache tags of story cards: each story, its section and its authors (the
+    card shows their names). Needs `for_cards()`'s prefetched bylines."""
+    tags = set()
+    for story in stories:
+        tags |= {f"story-{story.pk}", f"section-{story.section_id}"}
+        tags |= {f"author-{author.pk}" for author in story.byline_authors}
+    return tags
 
 
 def paginate(request: HttpRequest, items, per_page: int):
@@ -54,6 +65,14 @@ class StoryListView(ListView):
     def get_queryset(self):
         return Article.objects.published().for_cards()
 
+    def listing_tags(self) -> set[str]:
+        """The cache tag of what this list is of (a section, a tag, an author)."""
+        return set()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        return tag_response(response, card_tags(context["object_list"]) | self.listing_tags())
+
     def paginate_queryset(self, queryset, page_size):
         # Django's own accepts ?page=last; we want one address per page and a
         # 404 for any other value.
@@ -61,6 +80,7 @@ class StoryListView(ListView):
         return page.paginator, page, page.object_list, page.has_other_pages()
 
 
+@cacheable(query={"page": PAGE_NUMBER}, tags=["home", "lists"])
 @require_safe
 def home(request):
     """Front page: the lead story, the latest stories, and a block per section."""
@@ -70,7 +90,10 @@ def home(request):
     if page.number == 1 and stories:
         context["lead"], context["latest"] = stories[0], stories[1:]
         context["section_blocks"] = section_blocks(exclude=[story.pk for story in stories])
-    return render(request, "articles/home.html", context)
+    tags = card_tags(stories)
+    for block in context["section_blocks"]:
+        tags |= {f"section-{block['section'].pk}"} | card_tags(block["stories"])
+    return tag_response(render(request, "articles/home.html", context), tags)
 
 
 def section_blocks(*, exclude: list[int]) -> list[dict]:
@@ -104,6 +127,7 @@ def _article_context(request: HttpRequest, article: Article, *, preview: bool = 
     }
 
 
+@cacheable()
 @require_safe
 def article_detail(request, year, month, day, slug):
     try:
@@ -120,7 +144,21 @@ def article_detail(request, year, month, day, slug):
     )
     if article is None:
         raise Http404("No story at this address.")
-    return render(request, "articles/article_detail.html", _article_context(request, article))
+    context = _article_context(request, article)
+    shown = [context["previous_story"], context["next_story"]]
+    tags = card_tags(context["related"]) | {f"story-{story.pk}" for story in shown if story}
+    response = render(request, "articles/article_detail.html", context)
+    return tag_response(response, tags | set(article_cache_tags(article)))
+
+
+def article_cache_tags(article: Article) -> list[str]:
+    """The cache tags of a story's page: the story, its section, tags and authors."""
+    return [
+        f"story-{article.pk}",
+        f"section-{article.section_id}",
+        *(f"tag-{tag.pk}" for tag in article.tags.all()),
+        *(f"author-{author.pk}" for author in article.byline_authors),
+    ]
 
 
 @never_cache
@@ -173,7 +211,11 @@ def structured_data(request: HttpRequest, article: Article) -> str:
     )
 
 
+@cacheable(query={"page": PAGE_NUMBER}, tags=["lists"])
 class SectionView(StoryListView):
+    def listing_tags(self):
+        return {f"section-{self.section.pk}"}
+
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         return super().get_queryset().filter(section=self.section)
@@ -188,7 +230,11 @@ class SectionView(StoryListView):
         )
 
 
+@cacheable(query={"page": PAGE_NUMBER}, tags=["lists"])
 class TagView(StoryListView):
+    def listing_tags(self):
+        return {f"tag-{self.tag.pk}"}
+
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
@@ -199,7 +245,11 @@ class TagView(StoryListView):
         )
 
 
+@cacheable(query={"page": PAGE_NUMBER}, tags=["lists"])
 class AuthorView(StoryListView):
+    def listing_tags(self):
+        return {f"author-{self.author.pk}"}
+
     template_name = "articles/author_detail.html"
 
     def get_queryset(self):
@@ -212,6 +262,7 @@ class AuthorView(StoryListView):
         )
 
 
+@cacheable(query={"page": PAGE_NUMBER}, tags=["lists"])
 class YearArchiveView(StoryListView):
     template_name = "articles/archive.html"
 
@@ -233,6 +284,7 @@ class YearArchiveView(StoryListView):
         return context
 
 
+@cacheable(query={"page": PAGE_NUMBER}, tags=["lists"])
 class MonthArchiveView(StoryListView):
     template_name = "articles/archive.html"
 
@@ -287,6 +339,7 @@ def _local_month_start(year: int, month: int) -> datetime.datetime | None:
     return moment
 
 
+@cacheable(query={"q": lambda q: q == clean_query(q), "page": PAGE_NUMBER}, tags=["lists"])
 @require_safe
 def search(request):
     query = clean_query(request.GET.get("q"))
@@ -305,7 +358,9 @@ def search(request):
             "results": [found[pk] for pk in page.object_list if pk in found],
             "query_string": urlencode({"q": query}),
         }
-    return render(request, "articles/search.html", context)
+    return tag_response(
+        render(request, "articles/search.html", context), card_tags(context["results"])
+    )
 
 
 def reader_key(request: HttpRequest) -> str:
@@ -337,6 +392,7 @@ def view_beacon(request, pk):
     return JsonResponse({"views": view_count + pending})
 
 
+@cacheable()
 @require_safe
 def robots_txt(request):
     # No line for the admin: robots.txt is public, and naming a secret

@@ -36,10 +36,16 @@ class CartConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save
 
-        from cart.receivers import merge_cart_on_login
+        from cart.models import Product
+        from cart.receivers import merge_cart_on_login, product_changed
 
         user_logged_in.connect(merge_cart_on_login, dispatch_uid="cart_merge_on_login")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                product_changed, sender=Product, dispatch_uid=f"cart_product_{signal is post_save}"
+            )
 
     def seed_demo(self) -> str:
         """

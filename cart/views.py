@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView
 from cart.cart import Cart
 from cart.forms import AddToCartForm, QuantityForm
 from cart.models import MAX_QUANTITY, Product
+from newsroom.pagecache import cacheable
 
 
 class ProductListView(ListView):
@@ -99,6 +100,7 @@ def _render_cart(
     )
 
 
+@cacheable(tags=["shop"])
 @require_safe
 def cart_detail(request: HttpRequest) -> HttpResponse:
     return _render_cart(request, Cart(request))

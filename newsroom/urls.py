@@ -13,6 +13,8 @@ admin.site.index_title = "Newsroom"
 # per address and per account; Django's admin form has no limit at all.
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler500 = "newsroom.views.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -1,18 +1,57 @@
 """Fixtures shared by every app's tests."""
 
+import http.server
 import os
 import shutil
+import threading
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache (page cache, view counts, rate limits)."""
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+
+
+class FrontCache(http.server.BaseHTTPRequestHandler):
+    """A stand-in Varnish that records the purges it receives."""
+
+    purges: list[tuple[str, str, str]] = []
+
+    def do_PURGE(self):
+        self.purges.append((self.command, self.path, self.headers["xkey-purge"]))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def front_cache(settings):
+    """A front cache on a free port, named in FRONT_CACHE_PURGE_URLS; yields the
+    list of (method, path, xkey-purge) it received."""
+    FrontCache.purges = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FrontCache)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.FRONT_CACHE_PURGE_URLS = [f"http://127.0.0.1:{server.server_port}/"]
+    yield FrontCache.purges
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Turn the page cache on (it is off in tests, as under DEBUG)."""
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.SITE_URL = "http://testserver"
+    return settings
 
 
 @pytest.fixture(autouse=True)

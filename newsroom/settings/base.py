@@ -66,9 +66,9 @@ MIDDLEWARE = [
     "newsroom.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Serves and stores whole pages for visitors without a session; see
-    # newsroom/middleware.py and "Page cache" in the README's architecture.
-    "newsroom.middleware.AnonymousPageCacheMiddleware",
+    # Serves and stores whole pages for visitors without a session, and says
+    # how shared caches may keep every response; see newsroom/pagecache.py.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "cart.context_processors.cart",
                 "accounts.context_processors.terms",
+                "articles.context_processors.page_cache_until",
             ],
             # {% load text %}: the xml_safe filter for XML templates. newsroom/
             # is not an app, so its library is named here.
@@ -130,13 +131,83 @@ else:
 
 
 # --- Cache --------------------------------------------------------------------
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# Two aliases: "default" for what must be shared and kept (rate limits, view
+# counts, sessions, the page cache's purge records) and "pages" for whole pages
+# (a byte budget; evicting one costs a render). With CACHE_URL unset every
+# worker on the machine shares one on-disk cache (diskcache: SQLite files,
+# process-safe, atomic incr/add, size-bounded, expired entries culled); local
+# memory only under DEBUG and in tests; Redis (CACHE_URL=redis://...) for
+# several machines. See "Serving at scale" in the README.
+CACHE_DIR = Path(env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")))
+PAGE_CACHE_MAX_BYTES = env.int("PAGE_CACHE_MAX_BYTES", default=256 * 2**20)
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # Serves pages uncached while Redis is down (newsroom/cache.py), and
+        # notices an outage within a second rather than a TCP timeout.
+        CACHES["default"]["BACKEND"] = "newsroom.cache.TolerantRedisCache"
+        CACHES["default"].setdefault("OPTIONS", {}).update(
+            {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+        )
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
+    if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        CACHES["pages"]["LOCATION"] = f"{CACHES['default'].get('LOCATION', '')}-pages"
+elif DEBUG:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom",
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom-pages",
+            "OPTIONS": {"MAX_ENTRIES": 2_000},
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.TolerantDiskCache",
+            "LOCATION": str(CACHE_DIR / "default"),
+            "SHARDS": 4,
+            "DATABASE_TIMEOUT": 0.25,
+            # Never evict a live key (pending view counts, purge records);
+            # keys with a timeout (rate limits, sessions) are culled as they expire.
+            "OPTIONS": {"eviction_policy": "none"},
+        },
+        "pages": {
+            "BACKEND": "newsroom.cache.TolerantDiskCache",
+            "LOCATION": str(CACHE_DIR / "pages"),
+            "SHARDS": 4,
+            "DATABASE_TIMEOUT": 0.25,
+            "OPTIONS": {
+                "size_limit": PAGE_CACHE_MAX_BYTES,
+                "eviction_policy": "least-recently-stored",
+            },
+        },
+    }
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    # Django's default of 300 entries would evict pending view counts and
-    # cached pages long before memory matters. Each entry is a small value or
-    # one page (~30 KB), and most expire within minutes.
+    # Django's default of 300 entries would evict pending view counts long
+    # before memory matters; each entry is a small value.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+
+# The page cache (newsroom/pagecache.py): off under DEBUG (and in tests, unless
+# a test asks for it), so what you change is what you see.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
+# Served stale while one worker re-renders an expired page (and the front
+# cache's stale-while-revalidate).
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=60)
+# How long a front cache may serve a stale page while Django answers errors.
+PAGE_CACHE_STALE_IF_ERROR_SECONDS = env.int("PAGE_CACHE_STALE_IF_ERROR_SECONDS", default=86_400)
+# Browsers cannot be purged: they revalidate (ETag, 304) after this long.
+PAGE_BROWSER_SECONDS = env.int("PAGE_BROWSER_SECONDS", default=0)
+# How long the other workers wait for the one rendering an expired page.
+PAGE_CACHE_LOCK_SECONDS = env.int("PAGE_CACHE_LOCK_SECONDS", default=5)
+# The site's canonical address: cache keys and shared pages' absolute links.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# The front cache: tags are purged with PURGE + "xkey-purge" to each of these.
+FRONT_CACHE_PURGE_URLS = env.list("FRONT_CACHE_PURGE_URLS", default=[])
+FRONT_CACHE_PURGER = env.str("FRONT_CACHE_PURGER", default="newsroom.pagecache.VarnishPurger")
 
 # --- Users and sign-in ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -191,6 +262,10 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # through newsroom.client.client_ip(), which honours it; allauth does too,
 # through accounts.adapter.AccountAdapter.get_client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Sessions are read from the cache and written through to the database: a
+# signed-in request costs no session query, and a cache outage loses none.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Messages live in the session, so they never add a cookie of their own.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -22,14 +22,33 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Local memory unless the run names a CACHE_URL (the PostgreSQL + Redis run).
+if not os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "newsroom-pages",
+        },
+    }
+# The page cache is off: a test that is about it asks for the `page_cache`
+# fixture (tests/conftest.py).
+PAGE_CACHE_SECONDS = 0
+SITE_URL = "http://testserver"
 # Each test run gets its own key space on a shared Redis, and each xdist
 # worker its own Redis database: the tests' cache.clear() is a FLUSHDB, which
 # would otherwise empty the other workers' keys in the middle of their tests.
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
+CACHES["pages"]["KEY_PREFIX"] = f"test-{os.getpid()}-pages"
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ...
 if _worker and CACHES["default"]["BACKEND"].endswith("RedisCache"):
     _server, _, _database = CACHES["default"]["LOCATION"].rpartition("/")
-    CACHES["default"]["LOCATION"] = f"{_server}/{int(_database or 0) + 1 + int(_worker[2:])}"
+    _location = f"{_server}/{int(_database or 0) + 1 + int(_worker[2:])}"
+    CACHES["default"]["LOCATION"] = CACHES["pages"]["LOCATION"] = _location
 # Serve static files from the apps' folders, as in development: tests run
 # without collectstatic.
 WHITENOISE_USE_FINDERS = True

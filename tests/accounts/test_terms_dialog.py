@@ -18,8 +18,8 @@ PROMPT_URL = "/terms/prompt/"
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 60
+def page_cache_on(page_cache):
+    return page_cache
 
 
 def visitor(answered: str | None = None) -> Client:

@@ -1,12 +1,18 @@
 """A change readers would notice reaches them at once, not when the cached page expires."""
 
+import datetime
+import time
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Author, Section, Tag
+from newsroom import pagecache
+from newsroom.pagecache import purges_wait
 from newsroom.roles import EDITOR
 from tests.articles.factories import ArticleFactory, AuthorFactory, TagFactory, UserFactory
 
@@ -14,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 60
+def page_cache_on(page_cache):
+    return page_cache
 
 
 @pytest.fixture
@@ -117,3 +123,148 @@ def test_deleting_a_tag_reaches_readers_at_once(after_commit):
         Tag.objects.filter(pk=tag.pk).delete()
 
     assert "Gone soon" not in reader_sees(story.get_absolute_url()).content.decode()
+
+
+# --- On time (issue 12.7) ----------------------------------------------------------
+
+
+def shared_seconds(response) -> int:
+    """The s-maxage a shared cache is given."""
+    directive = next(d.strip() for d in response["Cache-Control"].split(",") if "s-maxage=" in d)
+    return int(directive.split("=")[1])
+
+
+@pytest.mark.parametrize(
+    "address", ["/", "/feed/", "/feed/atom/", "/sitemap.xml", "/sitemap-news.xml"]
+)
+def test_lists_are_not_cached_past_the_next_scheduled_publication(settings, address):
+    settings.PAGE_CACHE_SECONDS = 3600
+    live = ArticleFactory()
+    ArticleFactory(
+        section=live.section, published_at=timezone.now() + datetime.timedelta(minutes=10)
+    )
+
+    response = Client().get(address)
+
+    assert response.status_code == HTTPStatus.OK
+    assert shared_seconds(response) <= 600
+    assert "stale-while-revalidate=0" in response["Cache-Control"]
+
+
+def test_without_a_scheduled_story_lists_keep_the_full_lifetime(settings):
+    settings.PAGE_CACHE_SECONDS = 3600
+    ArticleFactory()
+
+    assert shared_seconds(Client().get("/")) > 3500
+
+
+# --- No stampede (issue 14.5) ------------------------------------------------------
+
+
+def test_while_one_worker_renders_an_expired_page_the_others_serve_the_stale_copy():
+    story = ArticleFactory(headline="First version")
+    address = story.get_absolute_url()
+    Client().get(address)
+    key = pagecache.page_key(address)
+    entry = caches["pages"].get(key)
+    entry.fresh_until = time.time() - 1  # expired, still within the stale window
+    caches["pages"].set(key, entry, 60)
+    Article.objects.filter(pk=story.pk).update(headline="Second version")
+
+    # Another worker holds the render lock for this page:
+    assert caches["default"].add(pagecache.LOCK_KEY.format(key), 1, 30)
+    while_rendering = Client().get(address)
+    caches["default"].delete(pagecache.LOCK_KEY.format(key))
+    after = Client().get(address)
+
+    assert "First version" in while_rendering.content.decode()
+    assert shared_seconds(while_rendering) == 0
+    assert "Second version" in after.content.decode()
+
+
+def test_the_worker_that_takes_the_lock_renders_the_expired_page():
+    story = ArticleFactory(headline="First version")
+    address = story.get_absolute_url()
+    Client().get(address)
+    key = pagecache.page_key(address)
+    entry = caches["pages"].get(key)
+    entry.fresh_until = time.time() - 1
+    caches["pages"].set(key, entry, 60)
+    Article.objects.filter(pk=story.pk).update(headline="Second version")
+
+    assert "Second version" in Client().get(address).content.decode()
+
+
+# --- Exactly the affected tags reach the front cache ------------------------------
+
+
+def purged_tags(front_cache) -> set[str]:
+    assert purges_wait(5)
+    return {tag for _, _, header in front_cache for tag in header.split()}
+
+
+def test_publishing_purges_the_story_its_lists_and_neighbours_only(front_cache, after_commit):
+    far_older = ArticleFactory(published_at=timezone.now() - datetime.timedelta(days=30))
+    neighbour = ArticleFactory(published_at=timezone.now() - datetime.timedelta(days=1))
+    tag = TagFactory()
+    story = ArticleFactory(draft=True, tags=[tag])
+
+    with after_commit():
+        story.status = Article.Status.PUBLISHED
+        story.save()
+
+    tags = purged_tags(front_cache)
+    assert {
+        f"story-{story.pk}",
+        "lists",
+        "home",
+        "feeds",
+        "sitemaps",
+        f"section-{story.section_id}",
+        f"tag-{tag.pk}",
+        f"story-{neighbour.pk}",  # its "next story" link changes
+    } <= tags
+    assert f"story-{far_older.pk}" not in tags
+    assert f"section-{far_older.section_id}" not in tags
+    assert "site" not in tags
+
+
+def test_editing_a_live_story_in_place_purges_only_what_shows_it(front_cache, after_commit):
+    story = ArticleFactory()
+
+    with after_commit():
+        story.headline = "Ferry cancelled"
+        story.save()
+
+    assert purged_tags(front_cache) == {f"story-{story.pk}", "feeds", "sitemaps"}
+
+
+def test_unpublishing_purges_the_story_and_the_lists(front_cache, after_commit):
+    story = ArticleFactory()
+
+    with after_commit():
+        story.status = Article.Status.DRAFT
+        story.save()
+
+    assert {f"story-{story.pk}", "lists", f"section-{story.section_id}"} <= purged_tags(front_cache)
+
+
+def test_saving_a_draft_purges_nothing(front_cache, after_commit):
+    story = ArticleFactory(draft=True)
+
+    with after_commit():
+        story.headline = "Still a draft"
+        story.save()
+
+    assert purged_tags(front_cache) == set()
+
+
+def test_a_list_page_carries_the_tags_of_the_stories_it_shows():
+    tag = TagFactory()
+    story = ArticleFactory(tags=[tag])
+
+    page = Client().get(reverse("articles:tag", kwargs={"slug": tag.slug}))
+    home = Client().get("/")
+
+    assert {f"story-{story.pk}", f"tag-{tag.pk}", "lists", "site"} <= set(page["xkey"].split())
+    assert {f"story-{story.pk}", "home", "lists"} <= set(home["xkey"].split())

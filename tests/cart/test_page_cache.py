@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = 60
+def page_cache_on(page_cache):
+    return page_cache
 
 
 def test_shoppers_count_never_reaches_a_stranger_and_back():

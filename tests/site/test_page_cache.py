@@ -9,16 +9,20 @@ from django.shortcuts import render
 from django.test import Client
 from django.urls import include, path
 
+from newsroom.pagecache import cacheable
+
 pytestmark = pytest.mark.django_db
 
 rendered = []
 
 
+@cacheable()
 def counted_page(request):
     rendered.append(request.path)
     return render(request, "articles/home.html")
 
 
+@cacheable()
 def page_setting_cookie(request):
     rendered.append(request.path)
     response = HttpResponse("hello")
@@ -26,6 +30,7 @@ def page_setting_cookie(request):
     return response
 
 
+@cacheable()
 def private_page(request):
     rendered.append(request.path)
     response = HttpResponse("private")
@@ -42,9 +47,8 @@ urlpatterns = [
 
 
 @pytest.fixture(autouse=True)
-def cache_urls(settings):
+def cache_urls(settings, page_cache):
     settings.ROOT_URLCONF = __name__
-    settings.PAGE_CACHE_SECONDS = 60
     rendered.clear()
 
 
@@ -166,11 +170,14 @@ def counted_product():
     return ProductFactory()
 
 
-def test_clearing_the_page_cache_makes_the_next_visit_render_afresh():
-    from newsroom.middleware import page_cache_clear
+def test_clearing_the_page_cache_makes_the_next_visit_render_afresh(
+    django_capture_on_commit_callbacks,
+):
+    from newsroom.pagecache import page_cache_clear
 
     Client().get("/counted/")
-    page_cache_clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache_clear()
     Client().get("/counted/")
     Client().get("/counted/")
 

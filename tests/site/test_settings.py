@@ -79,13 +79,23 @@ def test_database_url_selects_postgresql():
     assert result.stdout.strip() == "django.db.backends.postgresql db.example 5433 news"
 
 
-def test_cache_defaults_to_local_memory_and_takes_redis_url():
-    local = settings_in_subprocess(production_env(), "s.CACHES['default']['BACKEND']")
-    redis = settings_in_subprocess(
-        production_env(CACHE_URL="redis://127.0.0.1:6379/3"), "s.CACHES['default']['BACKEND']"
-    )
-    assert local.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
-    assert redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+def test_cache_defaults_to_a_shared_disk_cache_and_takes_redis_url():
+    # Every worker on the machine shares the default cache (issue 12.2);
+    # local memory is for DEBUG only.
+    shown = "s.CACHES['default']['BACKEND'], s.CACHES['pages']['BACKEND']"
+    local = settings_in_subprocess(production_env(), shown)
+    debug = settings_in_subprocess({"DEBUG": "1"}, shown)
+    redis = settings_in_subprocess(production_env(CACHE_URL="redis://127.0.0.1:6379/3"), shown)
+    assert local.stdout.split() == ["newsroom.cache.TolerantDiskCache"] * 2
+    assert debug.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache"] * 2
+    assert redis.stdout.split() == ["newsroom.cache.TolerantRedisCache"] * 2
+
+
+def test_page_cache_is_off_under_debug_and_on_in_production():
+    debug = settings_in_subprocess({"DEBUG": "1"}, "s.PAGE_CACHE_SECONDS")
+    production = settings_in_subprocess(production_env(), "s.PAGE_CACHE_SECONDS")
+    assert int(debug.stdout) == 0
+    assert int(production.stdout) > 0
 
 
 def test_allowed_hosts_and_csrf_origins_are_lists():

@@ -11,7 +11,7 @@ def test_healthz_answers_ok_when_database_answers(client):
     response = client.get("/healthz")
 
     assert response.status_code == HTTPStatus.OK
-    assert response.content == b"ok\n"
+    assert response.content == b"ok\ndatabase: ok\ncache: ok\n"
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -23,7 +23,8 @@ def test_healthz_answers_503_when_database_does_not(client):
         response = client.get("/healthz")
 
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-    assert response.content == b"database unavailable\n"
+    assert response.content == b"unavailable: database\ndatabase: unavailable\ncache: ok\n"
+    assert response["Retry-After"]
 
 
 def test_healthz_refuses_post(client):
