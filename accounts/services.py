@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import TermsAcceptance, TermsOfUse, User
-from newsroom.middleware import page_cache_clear
+from newsroom.pagecache import purge
 
 #: "Now" chosen on the confirmation page is a moment ago by the time it is saved.
 TERMS_NOW_GRACE = timedelta(minutes=1)
@@ -302,4 +302,4 @@ def terms_back_to_draft(*, terms: TermsOfUse) -> TermsOfUse:
 
 def terms_pages_purge() -> None:
     """Cached pages carry the version in force (the dialog's slot): drop them."""
-    page_cache_clear()
+    purge(["terms", "site"])
