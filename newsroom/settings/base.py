@@ -147,7 +147,7 @@ if env.str("CACHE_URL", default=""):
         # notices an outage within a second rather than a TCP timeout.
         CACHES["default"]["BACKEND"] = "newsroom.cache.TolerantRedisCache"
         CACHES["default"].setdefault("OPTIONS", {}).update(
-            {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
+            {"socket_connect_timeout": 1.0, "socket_timeout": 3.0}
         )
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
     if CACHES["default"]["BACKEND"].endswith("LocMemCache"):

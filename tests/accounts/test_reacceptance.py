@@ -213,8 +213,8 @@ def test_no_request_header_skips_the_new_terms(reader_client, new_terms, headers
 def test_acceptance_check_costs_no_query_once_known(reader_client, django_assert_num_queries):
     reader_client.get("/no-such-page/")
 
-    # Loading the session and the user: nothing for the terms.
-    with django_assert_num_queries(2):
+    # Loading the user (the session comes from the cache): nothing for the terms.
+    with django_assert_num_queries(1):
         reader_client.get("/no-such-page/")
 
 
