@@ -13,7 +13,7 @@ QUIET_PIP = 2>&1 | { grep -v "^WARNING: Location '.*' is ignored" || true; }
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format lock bench install install-dev browser clean help
+.PHONY: run test test-fast lint format lock bench install install-dev browser varnish clean help
 
 help:
 	@echo "make run     create .venv, install, migrate, load demo content, serve http://$(HOST):$(PORT)"
@@ -49,6 +49,14 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
 	  else echo "chromium is not installed: browser tests will be skipped (apt-get install chromium)."; fi; }
 
+# The front-cache tests run a real varnishd with the xkey vmod (Debian's packages).
+varnish:
+	@{ command -v varnishd >/dev/null 2>&1 || [ -x /usr/sbin/varnishd ]; } && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's varnish and varnish-modules for the front-cache tests..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish varnish-modules) >/dev/null; \
+	  else echo "varnish is not installed: front-cache tests will be skipped (apt-get install varnish varnish-modules)."; fi; }
+
 # The first `make run` writes a development .env (git-ignored): DEBUG on and a
 # secret key of its own, so every manage.py command in the README works as
 # written. An existing .env is never overwritten; the test settings never read it.
@@ -62,7 +70,7 @@ run: install .env
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-dev browser
+test: install-dev browser varnish
 	$(PY) -m pytest --numprocesses 2 $(PYTEST_ARGS)
 
 lint: install-dev

@@ -1,0 +1,260 @@
+"""
+A real Varnish (Debian's varnishd with the xkey vmod) in front of the site,
+running the VCL we ship in newsroom/varnish/newsroom.vcl.
+
+Django runs in a live-server thread of this test process, so the tests can
+count the requests that reach it (Django's `request_started` signal) and stop
+it to play an outage. `make test` installs varnish and varnish-modules when
+they are missing (as root); without them these tests skip, except under CI.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from django.core.signals import request_started
+from django.test import Client
+from pytest_django.live_server_helper import LiveServer
+
+from articles.models import Article
+from tests.articles.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+VARNISHD = shutil.which("varnishd") or (
+    "/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None
+)
+VCL = Path(__file__).resolve().parents[2] / "newsroom" / "varnish" / "newsroom.vcl"
+XKEY_VMOD = next(Path("/usr/lib").glob("*/varnish/vmods/libvmod_xkey.so"), None)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing answered on port {port} within {seconds} s")
+
+
+class Response:
+    def __init__(self, status: int, headers, body: str) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+
+def fetch(url: str, *, method: str = "GET", headers=None, source: str | None = None) -> Response:
+    """One HTTP request with urllib (no redirects followed), optionally from another
+    loopback source address."""
+    request = urllib.request.Request(url, method=method, headers=headers or {})
+    if source:
+        # Bind the client socket to another loopback address (127.0.0.2 …).
+        import http.client
+
+        class Connection(http.client.HTTPConnection):
+            def connect(self):
+                self.sock = socket.create_connection(
+                    (self.host, self.port), self.timeout, (source, 0)
+                )
+
+        class Handler(urllib.request.HTTPHandler):
+            def http_open(self, req):
+                return self.do_open(Connection, req)
+
+        opener = urllib.request.build_opener(Handler)
+    else:
+        opener = urllib.request.build_opener()
+    try:
+        with opener.open(request, timeout=10) as response:
+            return Response(response.status, response.headers, response.read().decode())
+    except urllib.error.HTTPError as error:
+        return Response(error.code, error.headers, error.read().decode(errors="replace"))
+
+
+@pytest.fixture
+def requests_to_django():
+    """Paths of the requests that reached Django while the test ran."""
+    seen: list[str] = []
+
+    def record(sender, environ, **kwargs):
+        seen.append(environ.get("PATH_INFO", ""))
+
+    request_started.connect(record, weak=False)
+    yield seen
+    request_started.disconnect(record)
+
+
+@pytest.fixture
+def django_server(transactional_db, page_cache):
+    server = LiveServer("127.0.0.1:0")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def varnish(django_server, tmp_path, settings):
+    if VARNISHD is None or XKEY_VMOD is None:
+        reason = "varnishd with the xkey vmod is not installed (apt-get install varnish varnish-modules)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + "; `make test` installs them.")
+        pytest.skip(reason)
+    backend_port = django_server.thread.port
+    (tmp_path / "newsroom-backend.vcl").write_text(
+        "backend default {\n"
+        '    .host = "127.0.0.1";\n'
+        f'    .port = "{backend_port}";\n'
+        '    .probe = { .url = "/healthz"; .interval = 0.2s; .timeout = 1s;'
+        " .window = 3; .threshold = 2; }\n"
+        "}\n"
+    )
+    port = free_port()
+    workdir = tmp_path / "varnish"
+    process = subprocess.Popen(  # noqa: S603 - a fixed command line
+        [
+            VARNISHD,
+            "-F",
+            "-n", str(workdir),
+            "-a", f"127.0.0.1:{port}",
+            "-T", "none",
+            "-f", str(VCL),
+            "-p", f"vcl_path={tmp_path}:{VCL.parent}",
+            "-s", "malloc,32m",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port(port)
+    except TimeoutError:
+        process.kill()
+        pytest.fail(f"varnishd did not start: {process.stderr.read().decode()[-2000:]}")
+    settings.FRONT_CACHE_PURGE_URLS = [f"http://127.0.0.1:{port}/"]
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def eventually(check, seconds: float = 1.0):
+    """Poll `check()` until it returns a truthy value or `seconds` pass; return the last value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
+
+
+def test_anonymous_page_is_served_by_varnish_without_reaching_django(varnish, requests_to_django):
+    story = ArticleFactory(headline="Harbour plan approved")
+    first = fetch(f"{varnish}{story.get_absolute_url()}")
+    assert first.status == HTTPStatus.OK
+    assert "Harbour plan approved" in first.body
+    reached = len(requests_to_django)
+
+    second = fetch(f"{varnish}{story.get_absolute_url()}")
+
+    assert second.status == HTTPStatus.OK
+    assert second.headers["X-Cache"] == "HIT"
+    assert "Harbour plan approved" in second.body
+    assert len(requests_to_django) == reached, requests_to_django[reached:]
+    assert "xkey" not in second.headers, "cache tags are for Varnish, not readers"
+
+
+def test_tracking_parameters_share_one_copy(varnish, requests_to_django):
+    ArticleFactory()
+    fetch(f"{varnish}/?utm_source=mastodon")
+    reached = len(requests_to_django)
+
+    again = fetch(f"{varnish}/?utm_source=bluesky&fbclid=abc")
+
+    assert again.headers["X-Cache"] == "HIT"
+    assert len(requests_to_django) == reached
+
+
+def test_signed_in_reader_neither_gets_nor_pollutes_the_shared_copy(
+    varnish, requests_to_django, django_user_model
+):
+    ArticleFactory()
+    anonymous = fetch(f"{varnish}/")
+    assert anonymous.status == HTTPStatus.OK
+    reader = django_user_model.objects.create_user(
+        email="ada@example.com", password="pw-reader-123456"
+    )
+    client = Client()
+    client.force_login(reader)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+
+    signed_in = fetch(f"{varnish}/", headers={"Cookie": cookie})
+    # The signed-in render reaches Django and is not the shared copy...
+    assert signed_in.headers["X-Cache"] != "HIT"
+    assert "private" in signed_in.headers["Cache-Control"]
+    assert signed_in.body != anonymous.body
+    # ...and leaves nothing of the reader in it.
+    after = fetch(f"{varnish}/")
+    assert after.headers["X-Cache"] == "HIT"
+    assert after.body == anonymous.body
+
+
+def test_publishing_and_unpublishing_show_through_varnish_within_a_second(varnish):
+    story = ArticleFactory(headline="Bridge reopens")
+    url = f"{varnish}{story.get_absolute_url()}"
+    assert fetch(url).status == HTTPStatus.OK
+    assert fetch(url).headers["X-Cache"] == "HIT"
+    home = fetch(f"{varnish}/")
+    assert "Tram strike called off" not in home.body
+    assert fetch(f"{varnish}/").headers["X-Cache"] == "HIT"
+
+    ArticleFactory(headline="Tram strike called off")  # published now: purges the home page
+    assert eventually(lambda: "Tram strike called off" in fetch(f"{varnish}/").body)
+
+    story.status = Article.Status.DRAFT
+    story.save()
+    assert eventually(lambda: fetch(url).status != HTTPStatus.OK)
+    assert "Bridge reopens" not in fetch(f"{varnish}/").body
+
+
+def test_varnish_serves_stale_pages_while_django_is_down(varnish, django_server, settings):
+    story = ArticleFactory(headline="Storm warning lifted")
+    url = f"{varnish}{story.get_absolute_url()}"
+    assert fetch(url).status == HTTPStatus.OK
+    assert fetch(url).headers["X-Cache"] == "HIT"
+
+    django_server.stop()
+    time.sleep(1.5)  # the health probe (every 0.2 s) marks the backend sick
+
+    while_down = fetch(url)
+    assert while_down.status == HTTPStatus.OK
+    assert "Storm warning lifted" in while_down.body
+
+
+def test_purges_are_accepted_from_the_site_only(varnish):
+    story = ArticleFactory()
+    url = f"{varnish}{story.get_absolute_url()}"
+    fetch(url)
+    assert fetch(url).headers["X-Cache"] == "HIT"
+    tags = f"story-{story.pk}"
+
+    refused = fetch(f"{varnish}/", method="PURGE", headers={"xkey-purge": tags}, source="127.0.0.2")
+    assert refused.status == HTTPStatus.FORBIDDEN
+    assert fetch(url).headers["X-Cache"] == "HIT"
+
+    accepted = fetch(f"{varnish}/", method="PURGE", headers={"xkey-purge": tags})
+    assert accepted.status == HTTPStatus.OK
+    assert fetch(url).headers["X-Cache"] == "MISS"
