@@ -43,6 +43,7 @@ import hashlib
 import heapq
 import http.client
 import logging
+import math
 import os
 import re
 import threading
@@ -755,7 +756,8 @@ class PageCacheMiddleware:
         for name, value in entry.headers:
             response[name] = value
         now = time.time()
-        shared = max(0, int(entry.fresh_until - now))
+        # Rounded up: Varnish stores nothing for s-maxage=0, not even for grace.
+        shared = max(0, math.ceil(entry.fresh_until - now))
         response["Cache-Control"] = ", ".join(
             [
                 "public",
