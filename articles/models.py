@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Sum
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -166,6 +166,28 @@ def can_publish(user) -> bool:
     return user.has_perm("articles.publish_article")
 
 
+class HourlyViewCount(models.Model):
+    """The views a story had in one hour, for "Most read" (the lifetime total is
+    `Article.view_count`). Written by `services.view_counts_flush()` in the same
+    transaction as the total; hours older than two days are deleted by it."""
+
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="hourly_views")
+    hour = models.DateTimeField(help_text="The start of the hour (UTC), minutes and seconds zero.")
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "hourly view count"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "hour"], name="articles_hourly_views_one_row_per_hour"
+            )
+        ]
+        indexes = [models.Index(fields=["hour"], name="articles_hourly_views_hour_idx")]
+
+    def __str__(self):
+        return f"{self.views} views of story {self.article_id} from {self.hour:%Y-%m-%d %H:00}"
+
+
 class ArticleQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The stories `user` may open in the admin, preview and history: all of
@@ -197,6 +219,20 @@ class ArticleQuerySet(models.QuerySet):
     def for_cards(self):
         """Everything a story card shows, in a constant number of queries (and no body)."""
         return self.select_related("section").with_bylines().defer("body", "body_text")
+
+    def most_read(self, *, since):
+        """Stories by their views since `since` (an aware datetime), most first;
+        each with `recent_views`. Stories without views since then are left out.
+
+        Counts come from `HourlyViewCount`, so `since` is rounded to hours:
+        an hour's views count when the hour starts after `since`.
+        """
+        return (
+            self.filter(hourly_views__hour__gt=since)
+            .annotate(recent_views=Sum("hourly_views__views"))
+            .filter(recent_views__gt=0)
+            .order_by("-recent_views", "-published_at", "-pk")
+        )
 
 
 class Byline(models.Model):

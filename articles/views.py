@@ -5,7 +5,9 @@ Reader-facing pages. Each reads published stories only, through
 
 import datetime
 import json
+from http import HTTPStatus
 
+from crawlerdetect import CrawlerDetect
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
@@ -119,7 +121,10 @@ def _article_context(request: HttpRequest, article: Article, *, preview: bool = 
     return {
         "article": article,
         "preview": preview,
-        "views": article.view_count + services.view_count_pending(article_id=article.pk),
+        # The stored count, never the cache's pending views: cached copies of the
+        # page then hold what a fresh render would, and the flush that changes
+        # it purges them. The beacon's answer adds the pending views.
+        "views": article.view_count,
         "related": article.related(),
         "previous_story": None if preview else article.previous_published(),
         "next_story": None if preview else article.next_published(),
@@ -370,22 +375,63 @@ def reader_key(request: HttpRequest) -> str:
     return salted_hmac("articles.view_beacon", reader, algorithm="sha256").hexdigest()[:32]
 
 
-# The beacon is a cross-origin-safe, state-free counter: it reads no cookie and
-# changes nothing a visitor owns, so a CSRF token (which a cached page could
-# not carry anyway) would protect nothing. A forged POST can only add a view,
-# as a reader's visit would, and only once per reader and window.
+#: Known crawlers, by User-Agent (CrawlerDetect's list; it caches recent answers).
+CRAWLERS = CrawlerDetect()
+
+
+def beacon_is_same_origin(request: HttpRequest) -> bool:
+    """True if the browser says the beacon comes from one of our own pages.
+
+    `Sec-Fetch-Site` (Fetch Metadata, https://www.w3.org/TR/fetch-metadata/) is
+    set by the browser and cannot be changed by a page's script; browsers
+    without it still send `Origin` with every POST from `fetch()` (Fetch
+    standard, "origin header"), which must then name this site. A request
+    with neither did not come from a browser on our page.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    origin = request.headers.get("Origin")
+    return origin is not None and origin == f"{request.scheme}://{request.get_host()}"
+
+
+def beacon_is_from_crawler(request: HttpRequest) -> bool:
+    """True for a known crawler's User-Agent, or none at all (every browser sends one)."""
+    user_agent = request.headers.get("User-Agent", "").strip()
+    return not user_agent or CRAWLERS.is_crawler(user_agent)
+
+
+# The beacon changes nothing a visitor owns and reads no cookie, so a CSRF
+# token (which a cached page could not carry anyway) would protect nothing.
+# What keeps counts honest is checked here instead: same-origin requests only,
+# no crawlers, one view per reader and story per window, and a ceiling per
+# client address.
 @csrf_exempt
 @never_cache
 @require_POST
 def view_beacon(request, pk):
-    """Count a reader's view of a published story once per window; answer with its count."""
+    """Count a reader's view of a published story; answer with its count.
+
+    403 for a request that does not come from our own pages. A crawler, a
+    repeat view within the window, or an address over its limit gets the count
+    without adding to it.
+    """
+    if not beacon_is_same_origin(request):
+        return JsonResponse(
+            {"error": "Views are counted only from this site's own pages."},
+            status=HTTPStatus.FORBIDDEN,
+        )
     services.view_counts_flush_if_due()
     view_count = (
         Article.objects.published().filter(pk=pk).values_list("view_count", flat=True).first()
     )
     if view_count is None:
         raise Http404("No such story.")
-    if services.view_is_new(article_id=pk, reader=reader_key(request)):
+    if (
+        not beacon_is_from_crawler(request)
+        and services.view_is_new(article_id=pk, reader=reader_key(request))
+        and services.view_address_within_limit(address=client_ip(request))
+    ):
         pending = services.view_record(article_id=pk)
     else:
         pending = services.view_count_pending(article_id=pk)

@@ -1,17 +1,21 @@
 """
 Counting views: the cache path against a naive UPDATE per view.
 
-    python bench/bench_view_counting.py [--views N] [--workers W]
+    python bench/bench_view_counting.py [--views N] [--workers W] [--cache disk|settings]
 
 Sets up Django with the test settings and a throw-away SQLite database (or
-whatever DATABASE_URL / CACHE_URL say), then records N views of one story,
-from W worker processes at once (like gunicorn workers when readers arrive
-together; threads with the local-memory cache, which lives in one process),
-two ways in the same run:
-through `services.view_record` (an atomic cache increment, flushed once at
-the end) and, as the baseline, one `UPDATE ... SET view_count = view_count + 1`
-per view. It checks that the cache path lost nothing and prints the times and
+whatever DATABASE_URL says), then records N views of one story, from W worker
+processes at once (like gunicorn workers when readers arrive together; threads
+with the local-memory cache, which lives in one process), two ways in the same
+run: through `services.view_record` (an atomic increment in the cache's
+pending-views store, `articles/pending_views.py`, drained by one flush at the
+end) and, as the baseline, one `UPDATE ... SET view_count = view_count + 1` per
+view. It checks that the cache path lost nothing and prints the times and
 their ratio; it asserts no timing (machines differ).
+
+The cache is diskcache in a temporary folder (the production default without
+CACHE_URL) unless `--cache settings` or CACHE_URL asks for the configured one
+(local memory in the test settings, Redis with CACHE_URL=redis://...).
 """
 
 import argparse
@@ -66,6 +70,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Cache-counted views against UPDATE per view.")
     parser.add_argument("--views", type=int, default=4000)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--cache",
+        choices=["disk", "settings"],
+        default="settings" if os.environ.get("CACHE_URL") else "disk",
+    )
     options = parser.parse_args()
     views = options.views - options.views % options.workers
 
@@ -76,6 +85,14 @@ def main() -> None:
 
         django.setup()
         from django.conf import settings
+        from django.test.utils import override_settings
+
+        if options.cache == "disk":
+            override_settings(
+                CACHES={
+                    "default": {"BACKEND": "diskcache.DjangoCache", "LOCATION": f"{folder}/cache"}
+                }
+            ).enable()
         from django.core.cache import cache
         from django.core.management import call_command
         from django.db import connection

@@ -404,7 +404,14 @@ PERMISSIONS_POLICY = {
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
+# --- Story view counts --------------------------------------------------------------
+# Views the beacon counts from one client address (an IPv6 /64) per minute;
+# more are answered but not counted. Readers behind one address (an office, a
+# carrier-grade NAT) share it, so it is well above one reader's pace.
+VIEWS_PER_ADDRESS_PER_MINUTE = env.int("VIEWS_PER_ADDRESS_PER_MINUTE", default=30)
+
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -83,25 +83,46 @@ def test_article_page_has_no_axe_violations(
     assert csp_violations == []
 
 
-def test_article_page_beacon_counts_each_reader_once(live_server, browser, page, newsroom):
+# Headless Chromium says "HeadlessChrome" in its User-Agent, which the beacon
+# rightly takes for a crawler: these readers present an ordinary Chrome's.
+CHROME = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/140.0.0.0 Safari/537.36"
+)
+
+
+def test_article_page_beacon_counts_each_reader_once(live_server, browser, newsroom):
     address = live_server.url + newsroom.get_absolute_url()
-    page.goto(address)
-
-    # expect() polls from Playwright's side: a polled string predicate
-    # (wait_for_function) would be an eval() that our CSP rightly blocks.
-    count = page.locator("[data-view-count]").first
-    expect(count).to_have_text("1")
-    with page.expect_response(lambda response: "/api/views/" in response.url):
-        page.reload()  # the same reader again: shown, not counted
-    expect(count).to_have_text("1")
-
-    other_reader = browser.new_context(user_agent="Another browser/1.0")
+    reader = browser.new_context(user_agent=CHROME)
+    other_reader = browser.new_context(user_agent=CHROME.replace("140", "141"))
     try:
+        page = reader.new_page()
+        page.goto(address)
+
+        # expect() polls from Playwright's side: a polled string predicate
+        # (wait_for_function) would be an eval() that our CSP rightly blocks.
+        count = page.locator("[data-view-count]").first
+        expect(count).to_have_text("1")
+        with page.expect_response(lambda response: "/api/views/" in response.url):
+            page.reload()  # the same reader again: shown, not counted
+        expect(count).to_have_text("1")
+
         other_page = other_reader.new_page()
         other_page.goto(address)
         expect(other_page.locator("[data-view-count]").first).to_have_text("2")
     finally:
+        reader.close()
         other_reader.close()
+
+
+def test_headless_browser_is_shown_the_count_without_adding_to_it(live_server, page, newsroom):
+    page.goto(live_server.url + newsroom.get_absolute_url())
+    with page.expect_response(lambda response: "/api/views/" in response.url) as beacon:
+        page.reload()
+
+    assert beacon.value.ok
+    assert beacon.value.json() == {"views": 0}
+    expect(page.locator("[data-view-count]").first).to_have_text("0")
 
 
 def test_search_page_has_no_axe_violations(

@@ -1,5 +1,7 @@
 """
-Move view counts from the cache to the database. For cron, e.g. every minute:
+Move view counts from the cache to the database (each story's total and its
+count for this hour), and delete hourly counts older than two days. For cron,
+e.g. every minute:
 
     * * * * * python manage.py flush_view_counts
 
@@ -13,7 +15,7 @@ from articles.services import view_counts_flush
 
 
 class Command(BaseCommand):
-    help = "Move pending story view counts from the cache to the database."
+    help = "Move pending story view counts from the cache to the database; prune old hourly counts."
 
     def handle(self, *args, **options):
         moved = view_counts_flush()
