@@ -554,3 +554,42 @@ def test_diskcache_store_is_shared_by_worker_processes(tmp_path):
     assert store.get_many([1]) == {1: 600}
     assert store.drain() == {1: 600}
     assert store.drain() == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_flushes_writing_at_once_add_up(travel_to):
+    """Two flushes in two threads (two database connections) write counts for
+    the same stories and hour at the same moment: both land, in full."""
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "the in-memory SQLite test database (shared cache) answers a second writer "
+            "'table is locked' at once instead of queueing it; on a real SQLite file "
+            "IMMEDIATE transactions queue writers (tests/site/test_sqlite_concurrency.py), "
+            "and test_two_interleaved_flushes_count_each_view_once covers the arithmetic"
+        )
+    travel_to(NOON)
+    stories = ArticleFactory.create_batch(3)
+    counts_a = {story.pk: 5 for story in stories}
+    counts_b = {story.pk: n + 1 for n, story in enumerate(stories)}
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def flush(counts):
+        try:
+            start.wait()
+            services.view_counts_save(counts=counts, at=NOON)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=flush, args=(counts,)) for counts in [counts_a, counts_b]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    for n, story in enumerate(stories):
+        assert views_in_db(story) == 5 + n + 1
+        assert hourly_views(story) == {NOON.replace(minute=0): 5 + n + 1}

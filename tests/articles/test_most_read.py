@@ -1,0 +1,172 @@
+"""
+"Most read": the stories with the most views in the last 24 hours, from the
+hourly counts the flush writes, on the home page and beside the story; the
+latest stories when nobody has read anything.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles import services
+from articles.models import HourlyViewCount
+from articles.most_read import FRAGMENT_KEY, MOST_READ_SIZE, most_read, most_read_fragment
+from tests.articles.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+# Half past noon tomorrow (UTC): after every story the factories publish.
+NOON = datetime.datetime.now(datetime.UTC).replace(
+    hour=12, minute=30, second=0, microsecond=0
+) + datetime.timedelta(days=1)
+THIS_HOUR = NOON.replace(minute=0)
+
+
+def read(story, views: int, *, hours_ago: int = 0) -> None:
+    """`views` views of `story` filed `hours_ago` hours before this one."""
+    HourlyViewCount.objects.create(
+        article=story, hour=THIS_HOUR - datetime.timedelta(hours=hours_ago), views=views
+    )
+
+
+def headlines_in(html: str) -> list[str]:
+    return re.findall(r'class="most-read__link" href="[^"]+">([^<]+)</a>', html)
+
+
+@pytest.fixture
+def at_noon(travel_to):
+    travel_to(NOON)
+
+
+def test_most_read_orders_stories_by_views_in_the_window(at_noon):
+    quiet, busy, middling = (
+        ArticleFactory(headline=name) for name in ["Quiet", "Busy", "Middling"]
+    )
+    read(quiet, 3)
+    read(busy, 40, hours_ago=5)
+    read(busy, 2)
+    read(middling, 20, hours_ago=23)
+
+    found = most_read()
+
+    assert found.ranked
+    assert [story.headline for story in found.stories] == ["Busy", "Middling", "Quiet"]
+
+
+def test_views_older_than_24_hours_do_not_count(at_noon):
+    yesterdays_hit, todays = ArticleFactory(headline="Old hit"), ArticleFactory(headline="Today")
+    read(yesterdays_hit, 500, hours_ago=24)  # the hour from 12:00 yesterday: outside
+    read(yesterdays_hit, 1, hours_ago=23)  # 13:00 yesterday: inside
+    read(todays, 2)
+
+    assert [story.headline for story in most_read().stories] == ["Today", "Old hit"]
+
+
+def test_the_window_moves_with_the_clock(travel_to):
+    story = ArticleFactory()
+    read(story, 5)
+    travel_to(NOON + datetime.timedelta(hours=23))
+    assert most_read().ranked
+
+    travel_to(NOON + datetime.timedelta(hours=24, minutes=30))  # its hour is now 25 hours old
+    assert not most_read().ranked
+
+
+def test_ties_go_to_the_newer_story(at_noon):
+    older = ArticleFactory(headline="Older", published_at=NOON - datetime.timedelta(days=2))
+    newer = ArticleFactory(headline="Newer", published_at=NOON - datetime.timedelta(days=1))
+    read(older, 4)
+    read(newer, 4)
+
+    assert [story.headline for story in most_read().stories] == ["Newer", "Older"]
+
+
+def test_only_published_stories_are_listed(at_noon):
+    live, draft = ArticleFactory(headline="Live"), ArticleFactory(headline="Draft", draft=True)
+    scheduled = ArticleFactory(headline="Later", published_at=NOON + datetime.timedelta(hours=1))
+    read(live, 1)
+    read(draft, 100)
+    read(scheduled, 100)
+
+    assert [story.headline for story in most_read().stories] == ["Live"]
+
+
+def test_list_holds_at_most_the_top_stories(at_noon):
+    for n in range(MOST_READ_SIZE + 3):
+        read(ArticleFactory(headline=f"Story {n}"), n + 1)
+
+    headlines = [story.headline for story in most_read().stories]
+
+    assert len(headlines) == MOST_READ_SIZE
+    assert headlines[0] == f"Story {MOST_READ_SIZE + 2}"
+
+
+def test_with_no_views_it_falls_back_to_the_latest_stories(at_noon):
+    for days in [3, 1, 2]:
+        ArticleFactory(
+            headline=f"{days} days old", published_at=NOON - datetime.timedelta(days=days)
+        )
+
+    found = most_read()
+
+    assert not found.ranked
+    assert [story.headline for story in found.stories] == ["1 days old", "2 days old", "3 days old"]
+
+
+def test_fallback_says_these_are_the_latest_stories(at_noon):
+    ArticleFactory(headline="Fresh")
+
+    html = most_read_fragment()
+
+    assert headlines_in(html) == ["Fresh"]
+    assert "No reading figures for the last 24 hours yet" in html
+
+
+def test_flushed_views_reach_the_list(at_noon):
+    """End to end: counted by the beacon's service, flushed, ranked."""
+    first, second = ArticleFactory(headline="First"), ArticleFactory(headline="Second")
+    for _ in range(3):
+        services.view_record(article_id=second.pk)
+    services.view_record(article_id=first.pk)
+    services.view_counts_flush()
+
+    assert [story.headline for story in most_read().stories] == ["Second", "First"]
+
+
+@pytest.mark.parametrize("stories", [1, MOST_READ_SIZE * 3])
+def test_list_costs_one_query_however_many_stories(at_noon, stories, django_assert_num_queries):
+    for n in range(stories):
+        story = ArticleFactory()
+        read(story, n + 1)
+        read(story, 1, hours_ago=3)
+
+    with django_assert_num_queries(1):
+        html = most_read_fragment()
+
+    assert len(headlines_in(html)) == min(stories, MOST_READ_SIZE)
+
+
+@pytest.mark.parametrize("stories", [1, MOST_READ_SIZE * 3])
+def test_fallback_costs_two_queries_however_many_stories(
+    at_noon, stories, django_assert_num_queries
+):
+    ArticleFactory.create_batch(stories)
+
+    with django_assert_num_queries(2):
+        most_read_fragment()
+
+
+def test_rendered_list_is_reused_without_queries(at_noon):
+    read(ArticleFactory(headline="Read"), 2)
+    most_read_fragment()
+
+    with CaptureQueriesContext(connection) as queries:
+        html = most_read_fragment()
+
+    assert len(queries) == 0
+    assert headlines_in(html) == ["Read"]
+    assert cache.get(FRAGMENT_KEY) is not None
