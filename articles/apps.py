@@ -8,6 +8,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import models
+        from articles.most_read import most_read_story_changed
         from articles.navigation import section_nav_forget
 
         post_save.connect(
@@ -40,6 +41,13 @@ class ArticlesConfig(AppConfig):
             sender=models.Article.tags.through,
             dispatch_uid="page_cache_article_tags",
         )
+        # "Most read" is a cached fragment: a story in it that changes drops it.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                most_read_story_changed,
+                sender=models.Article,
+                dispatch_uid=f"most_read_{signal is post_save}",
+            )
 
     def seed_demo(self) -> str:
         """Sections, tags, authors, stories with pictures, and the roles (idempotent)."""

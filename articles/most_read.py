@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -77,3 +78,11 @@ def most_read_forget(*, article_id: int | None = None) -> bool:
         return False
     cache.delete(FRAGMENT_KEY)
     return True
+
+
+def most_read_story_changed(sender, instance: Article, **kwargs) -> None:
+    """Receiver (post_save, post_delete of Article): a story in the cached list
+    was edited, unpublished or deleted, so the list is rendered afresh, after
+    the commit (a page rendered before it would cache the old list again)."""
+    article_id = instance.pk  # deletion sets it to None before the commit
+    transaction.on_commit(lambda: most_read_forget(article_id=article_id))

@@ -170,3 +170,85 @@ def test_rendered_list_is_reused_without_queries(at_noon):
     assert len(queries) == 0
     assert headlines_in(html) == ["Read"]
     assert cache.get(FRAGMENT_KEY) is not None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda story: setattr(story, "status", "draft") or story.save(), id="unpublished"
+        ),
+        pytest.param(
+            lambda story: setattr(story, "headline", "Renamed") or story.save(), id="edited"
+        ),
+        pytest.param(lambda story: story.delete(), id="deleted"),
+    ],
+)
+def test_a_change_to_a_listed_story_renders_the_list_afresh(
+    at_noon, change, django_capture_on_commit_callbacks
+):
+    listed, other = ArticleFactory(headline="Listed"), ArticleFactory(headline="Other")
+    read(listed, 5)
+    read(other, 1)
+    most_read_fragment()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change(listed)
+
+    assert "Listed" not in headlines_in(most_read_fragment())
+
+
+def test_a_change_to_a_story_not_in_the_list_keeps_it(at_noon, django_capture_on_commit_callbacks):
+    listed, unlisted = ArticleFactory(headline="Listed"), ArticleFactory(headline="Unlisted")
+    read(listed, 5)
+    most_read_fragment()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unlisted.headline = "Still unlisted"
+        unlisted.save()
+
+    assert cache.get(FRAGMENT_KEY) is not None
+
+
+# --- On the pages ------------------------------------------------------------------------
+
+
+def test_home_page_shows_most_read(client, at_noon):
+    read(ArticleFactory(headline="Ferry returns"), 9)
+    ArticleFactory(headline="Quiet story")
+
+    page = client.get("/").content.decode()
+
+    assert 'class="most-read__heading">Most read</h2>' in page
+    assert headlines_in(page) == ["Ferry returns"]
+
+
+def test_story_page_shows_most_read_in_the_column_beside_the_story(client, at_noon):
+    story = ArticleFactory(headline="Harbour plan")
+    read(ArticleFactory(headline="Ferry returns"), 9)
+
+    page = client.get(story.get_absolute_url()).content.decode()
+
+    columns = page[page.index('<div class="story-columns">') :]
+    assert columns.index('<article class="story"') < columns.index('class="most-read"')
+    assert headlines_in(columns) == ["Ferry returns"]
+
+
+@pytest.mark.parametrize("path", ["/", "story"])
+def test_pages_with_most_read_cost_the_same_for_few_or_many_rows(
+    client, at_noon, path, django_assert_max_num_queries
+):
+    """The page's queries with a cold list do not grow with the rows it shows."""
+    story = ArticleFactory()
+    counts = {}
+    for rows in [1, MOST_READ_SIZE]:
+        HourlyViewCount.objects.all().delete()
+        for n in range(rows):
+            read(ArticleFactory(), n + 1)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/" if path == "/" else story.get_absolute_url())
+        assert len(headlines_in(response.content.decode())) == rows
+        counts[rows] = len(queries)
+
+    assert counts[1] == counts[MOST_READ_SIZE]

@@ -12,10 +12,13 @@ from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFacto
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_site_caches")]
 
 #: Queries per page for an anonymous reader (no session, no user queries),
-#: with the site-wide caches warm (see `warm_site_caches`).
+#: with the site-wide caches warm (see `warm_site_caches`). Home and story pages
+#: show "Most read", whose cached fragment is cold here: + 2 queries (nobody has
+#: read anything in these tests, so the ranking finds none and the latest
+#: stories are read instead).
 BUDGETS = {
-    "home": 6,
-    "article": 8,
+    "home": 8,
+    "article": 10,
     "section": 5,
     "tag": 5,
     "author": 5,
