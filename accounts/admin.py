@@ -71,7 +71,7 @@ class UserAdmin(UniqueRaceAdminMixin, DjangoUserAdmin):
         if not change or "email" in form.changed_data:
             # The address typed here becomes the account's primary, verified
             # EmailAddress too, so allauth knows it is taken.
-            services.email_address_ensure(user=obj)
+            User.objects.email_address_ensure(user=obj)
 
     # Deleting here must anonymise the consent records exactly as deleting
     # one's own account does (the ForeignKey's SET_NULL alone would keep the IP

@@ -40,6 +40,10 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Readers and terms of use"
 
+    def ready(self):
+        # Forgets the cached terms in force when a version changes.
+        from accounts import receivers  # noqa: F401
+
     def seed_demo(self) -> str:
         """
         The demo site's terms of use, in force since 1 January 2026, and the

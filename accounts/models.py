@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +12,6 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
 from accounts.identity import email_normalise, email_validate_visible
-from newsroom.pagecache import purge
 from newsroom.text import person_name_clean, text_fields_clean
 
 
@@ -29,17 +29,15 @@ class EmailUserManager(BaseUserManager):
         """
         The way in for accounts made outside sign-up (createsuperuser, seed_demo,
         the shell). Their address gets allauth's EmailAddress row too, so allauth
-        knows it is taken; see `services.email_address_ensure`.
+        knows it is taken; see `email_address_ensure`.
         """
-        from accounts.services import email_address_ensure
-
         if not email:
             raise ValueError("An email address is required.")
         with transaction.atomic(using=self._db):
             user = self.model(email=self.normalize_email(email), **extra_fields)
             user.set_password(password)
             user.save(using=self._db)
-            email_address_ensure(user=user)
+            self.email_address_ensure(user=user)
         return user
 
     def create_user(self, email: str, password: str | None = None, **extra_fields) -> "User":
@@ -56,6 +54,34 @@ class EmailUserManager(BaseUserManager):
 
     def get_by_natural_key(self, username: str) -> "User":
         return self.get(email__iexact=username)
+
+    def email_address_ensure(self, *, user: "User") -> EmailAddress:
+        """
+        Give `user.email` its allauth EmailAddress row, as the primary address.
+
+        Sign-up makes this row itself. Accounts made any other way (createsuperuser,
+        seed_demo, the admin, `User.objects.create_user`) come through here, so that
+        allauth sees their address as taken and password reset finds its owner.
+
+        The row is marked verified: the address was typed by an operator or by our
+        own code, who could equally tick "verified" in the admin. The exception is
+        an address another account has already confirmed; the row stays unverified
+        then, because allauth allows one verified owner per address.
+        """
+        email = user.email
+        address, _created = EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": False, "primary": False}
+        )
+        if not address.verified:
+            address.verified = not (
+                EmailAddress.objects.filter(email=email, verified=True).exclude(user=user).exists()
+            )
+        if not address.primary:
+            # One primary address per user (allauth's unique_primary_email).
+            EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+            address.primary = True
+        address.save()
+        return address
 
     def holding_address(self, email: str) -> models.QuerySet:
         """
@@ -290,7 +316,6 @@ class TermsOfUse(models.Model):
         # (the shell, fixtures, seed data).
         self.body = self._meta.get_field("body").sanitize(self.body)
         super().save(*args, **kwargs)
-        clear_current_terms_cache()
 
     def get_absolute_url(self):
         return reverse("accounts:terms_version", args=[self.version])
@@ -298,9 +323,7 @@ class TermsOfUse(models.Model):
     def delete(self, *args, **kwargs):
         if self._published_in_database():
             raise ImmutableRecordError(f"Terms of use {self.version} are published.")
-        result = super().delete(*args, **kwargs)
-        clear_current_terms_cache()
-        return result
+        return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.pk is not None and self._published_in_database():
@@ -342,15 +365,6 @@ class TermsOfUse(models.Model):
         # Ask the database, not this instance: an in-memory effective date
         # moved into the future must not unlock a published version.
         return type(self).objects.filter(pk=self.pk).published().exists()
-
-
-def clear_current_terms_cache() -> None:
-    # Every page carries the version in force (the terms dialog's slot).
-    purge(["terms", "site"])
-    cache.delete(CURRENT_TERMS_CACHE_KEY)
-    # A request that refilled the entry before this transaction committed
-    # would have read the old rows; clear it again once they are visible.
-    transaction.on_commit(lambda: cache.delete(CURRENT_TERMS_CACHE_KEY))
 
 
 # --- Consent records -------------------------------------------------------------------

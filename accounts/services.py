@@ -160,35 +160,6 @@ def accounts_delete(*, users: QuerySet[User]) -> int:
 
 
 @transaction.atomic
-def email_address_ensure(*, user: User) -> EmailAddress:
-    """
-    Give `user.email` its allauth EmailAddress row, as the primary address.
-
-    Sign-up makes this row itself. Accounts made any other way (createsuperuser,
-    seed_demo, the admin, `User.objects.create_user`) come through here, so that
-    allauth sees their address as taken and password reset finds its owner.
-
-    The row is marked verified: the address was typed by an operator or by our
-    own code, who could equally tick "verified" in the admin. The exception is
-    an address another account has already confirmed; the row stays unverified
-    then, because allauth allows one verified owner per address.
-    """
-    email = user.email
-    address, _created = EmailAddress.objects.get_or_create(
-        user=user, email=email, defaults={"verified": False, "primary": False}
-    )
-    if not address.verified:
-        address.verified = not (
-            EmailAddress.objects.filter(email=email, verified=True).exclude(user=user).exists()
-        )
-    if not address.primary:
-        # One primary address per user (allauth's unique_primary_email).
-        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
-        address.primary = True
-    address.save()
-    return address
-
-
 def account_data(*, user: User) -> dict[str, Any]:
     """
     Everything we hold about a reader, for "Download my data" (GDPR art. 15

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import Article, Byline
+from articles.services import byline_problems
 
 
 def is_well_formed_id(model_field, value) -> bool:
@@ -136,12 +137,12 @@ class BylineFormSet(forms.BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        if self.instance.status == Article.Status.PUBLISHED and not self.kept_forms():
-            raise ValidationError(
-                "A published story needs at least one author: add the byline, "
-                "or keep the story as a draft.",
-                code="no_author",
+        if self.instance.status == Article.Status.PUBLISHED and (
+            problems := byline_problems(
+                authors=[form.cleaned_data["author"] for form in self.kept_forms()]
             )
+        ):
+            raise ValidationError(problems, code="no_author")
 
     def save(self, commit=True):
         kept = self.kept_forms()

@@ -14,6 +14,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from articles.demo_stories import AUTHORS, DRAFT_STORY, SCHEDULED_STORY, SECTIONS, STORIES, TAGS
 from articles.models import Article, Author, Byline, Section, Tag
+from articles.services import article_publish, article_schedule
 from newsroom.roles import EDITOR, WRITER, roles_ensure
 
 SECTION_COLOURS = {
@@ -81,14 +83,15 @@ def lead_image(headline: str, section: str, seed: int) -> ContentFile:
 
 
 def _create_story(story: dict, *, status: str, published_at, sections, tags, authors, seed: int):
+    """A draft with its byline and tags, then published or scheduled through the
+    workflow services, as an editor would."""
     article = Article(
         headline=story["headline"],
         slug=story["slug"],
         standfirst=story["standfirst"],
         body=body_html(story["body"]),
         section=sections[story["section"]],
-        status=status,
-        published_at=published_at,
+        status=Article.Status.DRAFT,
         lead_image_alt=f"Illustration for the story “{story['headline']}”",
         lead_image_caption="An illustration made for the demo site.",
         lead_image_credit="Newsroom demo",
@@ -100,6 +103,10 @@ def _create_story(story: dict, *, status: str, published_at, sections, tags, aut
     for order, slug in enumerate(story["authors"]):
         Byline.objects.create(article=article, author=authors[slug], order=order)
     article.tags.set([tags[slug] for slug in story["tags"]])
+    if status == Article.Status.PUBLISHED and published_at > timezone.now():
+        article_schedule(article=article, publish_at=published_at)
+    elif status == Article.Status.PUBLISHED:
+        article_publish(article=article, at=published_at)
     return article
 
 
@@ -161,7 +168,7 @@ def seed_demo_content() -> str:
     summary = (
         f"{len(sections)} sections, {len(tags)} tags, {len(authors)} authors, "
         f"{created} new stories ({Article.objects.published().count()} live); "
-        "groups Writer and Editor"
+        f"groups {WRITER} and {EDITOR}"
     )
     if settings.DEBUG:
         summary += "; " + _demo_accounts(authors)
@@ -170,8 +177,6 @@ def seed_demo_content() -> str:
 
 def _demo_accounts(authors: dict[str, Author]) -> str:
     """Staff log-ins for trying the roles locally (DEBUG only, fixed password)."""
-    from django.contrib.auth.models import Group
-
     User = get_user_model()
     for email, role, author_slug in DEMO_ACCOUNTS:
         user = User.objects.filter(**{User.USERNAME_FIELD: email}).first()

@@ -22,9 +22,7 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
 from articles.html import html_to_text, sanitise_html
-from articles.images import lead_image_renditions
 from newsroom.images import UploadedImageField
-from newsroom.pagecache import purge
 from newsroom.text import person_name_clean, text_fields_clean
 
 #: Words a reader gets through in a minute, for the reading time.
@@ -420,27 +418,14 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        # Derived data only. The workflow's rules are in articles/services.py;
+        # what follows a save (renditions, page-cache purges) in receivers.py.
         text_fields_clean(self)
         self.body = sanitise_html(self.body)
         self.body_text = html_to_text(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        readers_may_notice = self.page_cache_concerned()
-        loaded = getattr(self, "_listing_loaded", None)
         super().save(*args, **kwargs)
-        if readers_may_notice:
-            # purge() waits for the commit, so the tags and byline saved with
-            # it count too, and no reader re-caches the old version in between.
-            purge(self.cache_tags_changed(loaded))
-        self._status_loaded = self.status
-        self._listing_loaded = self.listing_state
-        source = self.lead_image.name if self.lead_image else ""
-        if source != self.renditions_source:
-            self.lead_image_renditions = lead_image_renditions(self.lead_image) if source else {}
-            # A plain UPDATE: renditions are derived data, not an edit worth a history entry.
-            type(self).objects.filter(pk=self.pk).update(
-                lead_image_renditions=self.lead_image_renditions
-            )
 
     def get_absolute_url(self):
         published = timezone.localtime(self.published_at)
@@ -456,6 +441,7 @@ class Article(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
+        # What the story was when loaded, for the purges in articles/receivers.py.
         instance = super().from_db(db, field_names, values, **kwargs)
         # Deferred status: unknown, so taken to be "was published".
         instance._status_loaded = instance.__dict__.get("status", cls.Status.PUBLISHED)
@@ -638,50 +624,3 @@ class Article(models.Model):
             .only("headline", "slug", "published_at")
             .first()
         )
-
-
-# --- Keeping the anonymous page cache honest -----------------------------------------
-# Connected in ArticlesConfig.ready(): signals, not save()/delete(), because the
-# admin's bulk delete never calls Model.delete(). Cleared after the commit, so
-# no reader re-caches the old page before the change is visible to them.
-
-
-def page_cache_purge_named(sender, instance, **kwargs) -> None:
-    """Sections, tags and authors: their names are on their pages and on every
-    page that shows one of their stories; sections are in the header too."""
-    prefix = {"Section": "section", "Tag": "tag", "Author": "author"}[sender.__name__]
-    tags = [f"{prefix}-{instance.pk}"]
-    if prefix == "section":
-        tags.append("site")  # the header's section navigation
-    purge(tags)
-
-
-def article_deleted(instance: Article, **kwargs) -> None:
-    if instance.__dict__.get("status", Article.Status.PUBLISHED) == Article.Status.PUBLISHED:
-        purge(
-            [f"story-{instance.pk}", "lists", "home", "feeds", "sitemaps"]
-            + ([f"section-{instance.section_id}"] if instance.section_id else [])
-        )
-
-
-def _article_is_published(article_id, cached: Article | None) -> bool:
-    if cached is not None:
-        return cached.page_cache_concerned()
-    return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).exists()
-
-
-def byline_changed(instance: Byline, **kwargs) -> None:
-    """A byline of a published story (the admin saves them after the story)."""
-    if _article_is_published(instance.article_id, instance._state.fields_cache.get("article")):
-        purge([f"story-{instance.article_id}", f"author-{instance.author_id}", "feeds"])
-
-
-def article_tags_changed(instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
-    if not action.startswith("post_"):
-        return
-    # After clear() the removed tags are unknown: every list (tag pages too).
-    unknown = ["lists"] if action == "post_clear" else []
-    if reverse:  # tag.articles.add(...): `instance` is the tag
-        purge([f"tag-{instance.pk}", *(f"story-{pk}" for pk in pk_set or ()), *unknown])
-    elif _article_is_published(instance.pk, instance):
-        purge([f"story-{instance.pk}", *(f"tag-{pk}" for pk in pk_set or ()), *unknown])

@@ -3,13 +3,15 @@ The sections in the site header, kept in the cache.
 
 The header is on every page, so listing the sections must not cost a query per
 request. The list is cached until a section is saved or deleted (see
-`ArticlesConfig.ready`, which connects `section_nav_forget` to those signals:
+`articles.receivers.section_changed`, connected to those signals:
 signals, not `Section.save()`, because the admin's bulk delete never calls
 `Model.delete()`).
 """
 
 from django.core.cache import cache
 from django.db import DatabaseError
+
+from articles.models import Section
 
 SECTION_NAV_KEY = "articles:section-nav"
 
@@ -18,8 +20,6 @@ def section_nav() -> list[dict[str, str]]:
     """[{"name": ..., "url": ...}] for every section, in section order."""
     items = cache.get(SECTION_NAV_KEY)
     if items is None:
-        from articles.models import Section
-
         try:
             items = [
                 {"name": section.name, "url": section.get_absolute_url(), "slug": section.slug}

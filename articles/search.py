@@ -15,6 +15,7 @@ shown back to them.
 """
 
 import re
+from importlib import import_module
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -118,8 +119,6 @@ def search_index_rebuild() -> None:
     """
     if connection.vendor != "sqlite":
         return
-    from importlib import import_module
-
     migration = import_module("articles.migrations.0002_article_search_index")
     with connection.cursor() as cursor:
         for statement in migration.SQLITE_CREATE:

@@ -1,5 +1,24 @@
 """
-Writes that touch more than one row or more than one store.
+Writes that touch more than one row or more than one store: the story
+workflow, and view counting.
+
+The story workflow
+------------------
+`article_publish`, `article_schedule`, `article_unpublish` and
+`article_send_to_review` hold the newsroom's rules: who may do what (the roles
+in newsroom/roles.py: editors publish, schedule and unpublish; a writer sends
+their own drafts to review), what a story needs before readers see it
+(`publish_problems`: an author on the byline, a slug free on its day), and what
+changes (status, publication time). The admin's actions, its story form and
+the management commands call them; `Article.save()` only derives data, and
+what follows a save (renditions, page-cache purges) runs after the commit
+from articles/receivers.py.
+
+Each takes keyword arguments, changes one story and returns it, or raises
+`PermissionDenied` (the user may not) or `ValidationError` (the story is not
+ready, with every reason in its messages) and leaves it unchanged. `user` is
+the person acting, recorded in the story's history; None means the system (a
+management command), which the role checks do not apply to.
 
 View counting ("View counts" in the README's architecture section)
 -------------------------------------------------------------------
@@ -32,15 +51,159 @@ import datetime
 import hashlib
 import ipaddress
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles.models import Article, HourlyViewCount
+from articles.images import lead_image_renditions
+from articles.models import Article, Author, HourlyViewCount, can_publish
 from articles.pending_views import pending_views
+
+#: What a writer may set a story to; the rest is an editor's call.
+WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
+
+
+def byline_problems(*, authors: Sequence[Author]) -> list[str]:
+    """Why a story with this byline may not go live: it needs at least one author."""
+    if authors:
+        return []
+    return [
+        "A published story needs at least one author: add the byline, or keep the story as a draft."
+    ]
+
+
+def publish_problems(*, article: Article, authors: Sequence[Author] | None = None) -> list[str]:
+    """Why `article` may not go live (empty: it may), in words for the editor.
+
+    `authors` is the byline about to be saved (the admin's form saves it after
+    the story); by default the story's own. The story's constraints are
+    checked as they would be with its status and publication time set.
+    """
+    problems = byline_problems(authors=article.byline_authors if authors is None else authors)
+    try:
+        article.validate_constraints()
+    except ValidationError as error:
+        problems.extend(error.messages)
+    return problems
+
+
+def _editor_required(user) -> None:
+    if user is not None and not can_publish(user):
+        raise PermissionDenied("Only editors publish, schedule and unpublish stories.")
+
+
+def _go_live(*, article: Article, user, published_at: datetime.datetime) -> Article:
+    previous = (article.status, article.published_at)
+    article.status = Article.Status.PUBLISHED
+    article.published_at = published_at
+    if problems := publish_problems(article=article):
+        article.status, article.published_at = previous
+        raise ValidationError(problems)
+    _save(article=article, user=user)
+    return article
+
+
+def _save(*, article: Article, user) -> None:
+    if user is not None:
+        article._history_user = user  # django-simple-history records who
+    article.save()
+
+
+def article_publish(*, article: Article, user=None, at: datetime.datetime | None = None) -> Article:
+    """Make `article` live now, or at `at` if that is in the past (an import).
+
+    A story that was live before keeps its publication time, and so its
+    address (/yyyy/mm/dd/slug/). Publishing a live story changes nothing.
+    Raises PermissionDenied for a non-editor, ValidationError when
+    `publish_problems` finds any.
+    """
+    _editor_required(user)
+    if article.is_live:
+        return article
+    now = timezone.now()
+    published_at = at or article.published_at
+    if published_at is None or published_at > now:
+        published_at = now
+    return _go_live(article=article, user=user, published_at=published_at)
+
+
+def article_schedule(*, article: Article, user=None, publish_at: datetime.datetime) -> Article:
+    """Publish `article` at `publish_at` (aware, in the future): it goes live on its own then.
+
+    Raises ValidationError for a time not in the future, a live story (its
+    address must not change) or `publish_problems`; PermissionDenied for a
+    non-editor.
+    """
+    _editor_required(user)
+    if publish_at <= timezone.now():
+        raise ValidationError("A scheduled time must be in the future; publish the story now.")
+    if article.is_live:
+        raise ValidationError("The story is already live: unpublish it first.")
+    return _go_live(article=article, user=user, published_at=publish_at)
+
+
+def article_unpublish(*, article: Article, user=None) -> Article:
+    """Take a published (live or scheduled) story back to draft; its time is kept,
+    so publishing it again keeps its address. A story not published is left as it is.
+    Raises PermissionDenied for a non-editor."""
+    _editor_required(user)
+    if article.status != Article.Status.PUBLISHED:
+        return article
+    article.status = Article.Status.DRAFT
+    _save(article=article, user=user)
+    return article
+
+
+def article_send_to_review(*, article: Article, user=None) -> Article:
+    """Send a draft to the editors. Editors may send any draft, writers their own.
+
+    A story that is not a draft is left as it is. Raises PermissionDenied for
+    a writer's draft sent by someone else.
+    """
+    if article.status != Article.Status.DRAFT:
+        return article
+    if user is not None and not can_publish(user) and article.created_by_id != user.pk:
+        raise PermissionDenied("Writers send only their own stories to review.")
+    article.status = Article.Status.IN_REVIEW
+    _save(article=article, user=user)
+    return article
+
+
+def article_save_check(*, article: Article, user, adding: bool) -> None:
+    """The role rules for saving a story from the story form, before it is saved.
+
+    Writers may keep a story as a draft or send it to review, and change only
+    their own; editors may save anything. Raises PermissionDenied.
+    """
+    if can_publish(user):
+        return
+    if article.status not in WRITER_STATUSES:
+        raise PermissionDenied("Only editors publish stories.")
+    if not adding and article.created_by_id != user.pk:
+        raise PermissionDenied("Writers edit only their own stories.")
+
+
+def article_renditions_refresh(*, article: Article) -> None:
+    """Make the lead image's renditions if the image changed since they were made
+    (none without an image). Run after the commit (articles/receivers.py): the
+    image file is in storage by then, and a slow resize holds no transaction open.
+    A plain UPDATE: renditions are derived data, not an edit worth a history entry.
+    """
+    source = article.lead_image.name if article.lead_image else ""
+    if source == article.renditions_source:
+        return
+    article.lead_image_renditions = lead_image_renditions(article.lead_image) if source else {}
+    Article.objects.filter(pk=article.pk).update(
+        lead_image_renditions=article.lead_image_renditions
+    )
+
+
+# --- View counting --------------------------------------------------------------
 
 FLUSH_DUE_KEY = "views:flush-due"
 SEEN_KEY = "views:seen:{}:{}"

@@ -35,17 +35,8 @@ class CartConfig(AppConfig):
     verbose_name = "Shop and cart"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_delete, post_save
-
-        from cart.models import Product
-        from cart.receivers import merge_cart_on_login, product_changed
-
-        user_logged_in.connect(merge_cart_on_login, dispatch_uid="cart_merge_on_login")
-        for signal in (post_save, post_delete):
-            signal.connect(
-                product_changed, sender=Product, dispatch_uid=f"cart_product_{signal is post_save}"
-            )
+        # Merges the saved cart at log-in; purges the shop's pages when a product changes.
+        from cart import receivers  # noqa: F401
 
     def seed_demo(self) -> str:
         """

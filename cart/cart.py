@@ -88,12 +88,14 @@ def session_item_count(session: Mapping) -> int:
 
 class Cart:
     """
-    The reader's cart: add, set a quantity, remove, clear; iterate for lines.
+    The reader's cart as session state: add, set a quantity, remove, clear;
+    iterate for lines.
 
     `count` and `len()` are read from the session alone. Iterating loads every
     product in the cart in one query and drops, with a message to the reader,
-    products that were deleted or taken off sale. A signed-in reader's changes
-    are also written to their saved cart (see `cart.services`).
+    products that were deleted or taken off sale. It writes nothing but the
+    session: views change a cart through `cart.services` (`cart_add`, ...),
+    which also keep a signed-in reader's saved cart in step.
     """
 
     def __init__(self, request: HttpRequest) -> None:
@@ -208,13 +210,11 @@ class Cart:
         self.session[SESSION_KEY] = dict(self._lines)
         self.session[COUNT_KEY] = self.count
 
+    @property
+    def lines(self) -> dict[str, int]:
+        """A copy of the session's lines: {"<product id>": quantity}."""
+        return dict(self._lines)
+
     def _save(self) -> None:
         self._loaded = None
         self._store_in_session()
-        user = getattr(self.request, "user", None)
-        if user is not None and user.is_authenticated:
-            # Imported here: services imports this module.
-            from cart.services import saved_cart_replace
-
-            saved_cart_replace(user=user, lines=self._lines)
-            self.session[OWNER_KEY] = user.pk

@@ -1,6 +1,7 @@
 """
-Writes that reach beyond the session: a signed-in reader's saved cart, and
-merging it with the session's cart at log-in.
+Changes to the reader's cart. `Cart` (cart/cart.py) is the session's state;
+these change it and, for a signed-in reader, keep their saved cart in the
+database in step, and merge the two at log-in.
 """
 
 from collections.abc import Mapping
@@ -30,6 +31,41 @@ def saved_cart_replace(*, user: AbstractBaseUser, lines: Mapping[str, int]) -> S
         )
         saved.save(update_fields=["updated_at"])
     return saved
+
+
+def _saved_cart_keep(cart: Cart) -> None:
+    """A signed-in reader's saved cart holds what their session's cart holds."""
+    user = getattr(cart.request, "user", None)
+    if user is not None and user.is_authenticated:
+        saved_cart_replace(user=user, lines=cart.lines)
+        cart.session[OWNER_KEY] = user.pk
+
+
+def cart_add(*, cart: Cart, product: Product, quantity: int = 1) -> int:
+    """Add `quantity` (1..99) of an on-sale product; return the line's new quantity
+    (at most 99). Raises ValueError for a quantity or product the forms should
+    have refused."""
+    new_quantity = cart.add(product, quantity)
+    _saved_cart_keep(cart)
+    return new_quantity
+
+
+def cart_set_quantity(*, cart: Cart, product: Product, quantity: int) -> None:
+    """Set a line's quantity (1..99); ValueError as for `cart_add`."""
+    cart.set_quantity(product, quantity)
+    _saved_cart_keep(cart)
+
+
+def cart_remove(*, cart: Cart, product: Product) -> None:
+    """Take a product's line out of the cart, if it is there."""
+    cart.remove(product)
+    _saved_cart_keep(cart)
+
+
+def cart_clear(*, cart: Cart) -> None:
+    """Empty the cart (and the signed-in reader's saved cart)."""
+    cart.clear()
+    _saved_cart_keep(cart)
 
 
 def cart_merge_on_login(*, request: HttpRequest, user: AbstractBaseUser) -> None:

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
+from cart import services
 from cart.cart import Cart
 from cart.forms import AddToCartForm, QuantityForm
 from cart.models import MAX_QUANTITY, Product
@@ -61,7 +62,7 @@ def cart_add(request: HttpRequest, product_id: int) -> HttpResponse:
     cart = Cart(request)
     asked = form.cleaned_data["quantity"]
     before = cart.quantity_of(product)
-    quantity = cart.add(product, asked)
+    quantity = services.cart_add(cart=cart, product=product, quantity=asked)
     if quantity < before + asked:
         message = f"Your cart now holds {MAX_QUANTITY} of {product.name}, the most we allow."
     else:
@@ -114,7 +115,7 @@ def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
         messages.info(request, f"{product.name} is not in your cart.")
         return redirect("cart:detail")
     if not product.is_active:
-        cart.remove(product)
+        services.cart_remove(cart=cart, product=product)
         messages.warning(
             request, f"{product.name} is no longer available and was removed from your cart."
         )
@@ -122,7 +123,7 @@ def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
     form = QuantityForm(request.POST, auto_id=f"id_line_{product.pk}_%s")
     if not form.is_valid():
         return _render_cart(request, cart, invalid=form, invalid_product_id=product.pk)
-    cart.set_quantity(product, form.cleaned_data["quantity"])
+    services.cart_set_quantity(cart=cart, product=product, quantity=form.cleaned_data["quantity"])
     messages.success(request, f"{product.name}: quantity set to {form.cleaned_data['quantity']}.")
     return redirect("cart:detail")
 
@@ -132,7 +133,7 @@ def cart_remove(request: HttpRequest, product_id: int) -> HttpResponse:
     product = get_object_or_404(Product, pk=product_id)
     cart = Cart(request)
     if product in cart:
-        cart.remove(product)
+        services.cart_remove(cart=cart, product=product)
         messages.success(request, f"Removed {product.name} from your cart.")
     return redirect("cart:detail")
 
@@ -141,7 +142,7 @@ def cart_remove(request: HttpRequest, product_id: int) -> HttpResponse:
 def cart_clear(request: HttpRequest) -> HttpResponse:
     cart = Cart(request)
     if len(cart):
-        cart.clear()
+        services.cart_clear(cart=cart)
         messages.success(request, "Your cart is now empty.")
     return redirect("cart:detail")
 
@@ -164,7 +165,7 @@ def place_order(request: HttpRequest) -> HttpResponse:
         # Something went off sale since the reader saw the summary: let them look again.
         return redirect("cart:checkout")
     totals = " and ".join(str(total) for total in cart.totals)
-    cart.clear()
+    services.cart_clear(cart=cart)
     messages.success(
         request,
         f"Demo order placed: {count} {'item' if count == 1 else 'items'}, {totals}. "

@@ -110,8 +110,11 @@ def test_body_text_is_the_body_without_markup():
     assert story.body_text == "Floods Rain & wind. One"
 
 
-def test_saving_makes_webp_renditions_no_wider_than_the_original():
-    story = ArticleFactory(lead_image=image_file(1200, 600), lead_image_alt="A bridge at dusk")
+def test_saving_makes_webp_renditions_no_wider_than_the_original(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        story = ArticleFactory(lead_image=image_file(1200, 600), lead_image_alt="A bridge at dusk")
     story.refresh_from_db()
 
     sizes = story.lead_image_sizes
@@ -121,17 +124,33 @@ def test_saving_makes_webp_renditions_no_wider_than_the_original():
     assert story.lead_image.storage.exists(sizes[0]["name"])
 
 
-def test_srcset_lists_every_rendition_with_its_width():
-    story = ArticleFactory(lead_image=image_file(1000, 500), lead_image_alt="A bridge")
+def test_renditions_are_made_after_the_commit_not_inside_the_transaction(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        story = ArticleFactory(lead_image=image_file(800, 400), lead_image_alt="A bridge")
+        assert story.lead_image_sizes == []
+
+    for callback in callbacks:
+        callback()
+    story.refresh_from_db()
+    assert [size["width"] for size in story.lead_image_sizes] == [480, 800]
+
+
+def test_srcset_lists_every_rendition_with_its_width(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        story = ArticleFactory(lead_image=image_file(1000, 500), lead_image_alt="A bridge")
 
     assert story.lead_image_srcset.count("w, ") == 2
     assert story.lead_image_srcset.endswith(" 1000w")
 
 
-def test_replacing_the_image_remakes_the_renditions():
-    story = ArticleFactory(lead_image=image_file(800, 400), lead_image_alt="Old")
+def test_replacing_the_image_remakes_the_renditions(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        story = ArticleFactory(lead_image=image_file(800, 400), lead_image_alt="Old")
     story.lead_image = image_file(600, 600, name="new.png")
-    story.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.save()
 
     assert [size["width"] for size in story.lead_image_sizes] == [480, 600]
 

@@ -3,6 +3,7 @@ One copy of each shared rule (newsroom/), one vocabulary: checks on the source
 tree itself, so a second copy or an old name cannot creep back in.
 """
 
+import ast
 import re
 from pathlib import Path
 
@@ -79,3 +80,28 @@ def test_our_url_names_are_snake_case():
 def test_no_template_types_the_site_name_into_its_title():
     # base.html adds it through {% block title_suffix %}.
     assert files_containing(r"· Newsroom\{% endblock title %\}", "*.html") == []
+
+
+def function_level_imports(path: Path) -> list[str]:
+    """`module: line` for each import inside a function or method of `path`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Import | ast.ImportFrom):
+                    found.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    return found
+
+
+def test_no_function_level_imports_in_the_apps():
+    # Only an AppConfig imports late (its models and receivers are not loaded
+    # when apps.py is); anywhere else a late import hides an import cycle.
+    modules = [
+        path
+        for folder in ("newsroom", "articles", "accounts", "cart")
+        for path in (ROOT / folder).rglob("*.py")
+        if "migrations" not in path.parts and path.name != "apps.py"
+    ]
+
+    assert [line for path in modules for line in function_level_imports(path)] == []

@@ -1,0 +1,97 @@
+"""
+What follows a change to stories, sections, tags, authors and bylines: the
+lead image's renditions, the section navigation, and the page-cache purges
+(newsroom.pagecache: `purge()` sends them after the commit).
+
+Signals, not `save()`/`delete()`, because the admin's bulk delete and the
+related managers never call those. Renditions and purges run after the commit,
+so no reader re-caches the old page before the change is visible to them, and
+a rolled-back edit purges nothing. Connected by importing this module in
+`ArticlesConfig.ready()`.
+"""
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from articles.models import Article, Author, Byline, Section, Tag
+from articles.most_read import most_read_story_changed
+from articles.navigation import section_nav_forget
+from articles.services import article_renditions_refresh
+from newsroom.pagecache import purge
+
+
+@receiver(post_save, sender=Article, dispatch_uid="articles_article_saved")
+def article_saved(instance: Article, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw:  # loaddata: the fixture's own renditions, no readers yet
+        return
+    # Renditions first: a purge that ran before them would let a reader cache
+    # the page without its pictures.
+    transaction.on_commit(partial(article_renditions_refresh, article=instance))
+    published = Article.Status.PUBLISHED
+    loaded_status = None if created else getattr(instance, "_status_loaded", published)
+    if published in (instance.status, loaded_status):
+        # The tags and byline saved with it count too: purge() waits for the commit.
+        loaded = None if created else getattr(instance, "_listing_loaded", None)
+        purge(instance.cache_tags_changed(loaded))
+    instance._status_loaded = instance.status
+    instance._listing_loaded = instance.listing_state
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="articles_article_deleted")
+def article_deleted(instance: Article, **kwargs) -> None:
+    if instance.__dict__.get("status", Article.Status.PUBLISHED) == Article.Status.PUBLISHED:
+        purge(
+            [f"story-{instance.pk}", "lists", "home", "feeds", "sitemaps"]
+            + ([f"section-{instance.section_id}"] if instance.section_id else [])
+        )
+
+
+def _article_is_published(article_id, cached: Article | None) -> bool:
+    if cached is not None:
+        return cached.page_cache_concerned()
+    return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).exists()
+
+
+@receiver(post_save, sender=Byline, dispatch_uid="articles_byline_saved")
+@receiver(post_delete, sender=Byline, dispatch_uid="articles_byline_deleted")
+def byline_changed(instance: Byline, **kwargs) -> None:
+    """A byline of a published story (the admin saves them after the story)."""
+    if _article_is_published(instance.article_id, instance._state.fields_cache.get("article")):
+        purge([f"story-{instance.article_id}", f"author-{instance.author_id}", "feeds"])
+
+
+@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="articles_article_tags")
+def article_tags_changed(instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    # After clear() the removed tags are unknown: every list (tag pages too).
+    unknown = ["lists"] if action == "post_clear" else []
+    if reverse:  # tag.articles.add(...): `instance` is the tag
+        purge([f"tag-{instance.pk}", *(f"story-{pk}" for pk in pk_set or ()), *unknown])
+    elif _article_is_published(instance.pk, instance):
+        purge([f"story-{instance.pk}", *(f"tag-{pk}" for pk in pk_set or ()), *unknown])
+
+
+@receiver(post_save, sender=Section, dispatch_uid="articles_section_saved")
+@receiver(post_delete, sender=Section, dispatch_uid="articles_section_deleted")
+@receiver(post_save, sender=Tag, dispatch_uid="articles_tag_saved")
+@receiver(post_delete, sender=Tag, dispatch_uid="articles_tag_deleted")
+@receiver(post_save, sender=Author, dispatch_uid="articles_author_saved")
+@receiver(post_delete, sender=Author, dispatch_uid="articles_author_deleted")
+def named_thing_changed(sender, instance, **kwargs) -> None:
+    """Sections, tags and authors: their names are on their pages and on every
+    page that shows one of their stories; sections are in the header too."""
+    prefix = {Section: "section", Tag: "tag", Author: "author"}[sender]
+    tags = [f"{prefix}-{instance.pk}"]
+    if sender is Section:
+        section_nav_forget()  # the header's cached section list (articles/navigation.py)
+        tags.append("site")  # and every cached page that shows it
+    purge(tags)
+
+
+# "Most read" is a cached fragment: a story in it that changes drops it.
+post_save.connect(most_read_story_changed, sender=Article, dispatch_uid="most_read_True")
+post_delete.connect(most_read_story_changed, sender=Article, dispatch_uid="most_read_False")
