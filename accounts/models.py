@@ -55,6 +55,7 @@ class EmailUserManager(BaseUserManager):
     def get_by_natural_key(self, username: str) -> "User":
         return self.get(email__iexact=username)
 
+    @transaction.atomic
     def email_address_ensure(self, *, user: "User") -> EmailAddress:
         """
         Give `user.email` its allauth EmailAddress row, as the primary address.

@@ -159,7 +159,6 @@ def accounts_delete(*, users: QuerySet[User]) -> int:
     return kept
 
 
-@transaction.atomic
 def account_data(*, user: User) -> dict[str, Any]:
     """
     Everything we hold about a reader, for "Download my data" (GDPR art. 15

@@ -139,7 +139,7 @@ class EmailView(AllauthEmailView):
         if address is not None and not address.verified:
             messages.error(request, self.UNCONFIRMED_MESSAGE)
             return redirect("account_email")
-        if address is not None and self._held_by_another_account(address.email):
+        if address is not None and self.held_by_another_account(address.email):
             messages.error(request, self.TAKEN_MESSAGE)
             return redirect("account_email")
         try:
@@ -158,7 +158,8 @@ class EmailView(AllauthEmailView):
             return None  # allauth ignores it too.
         return EmailAddress.objects.filter(user=self.request.user, email__iexact=email).first()
 
-    def _held_by_another_account(self, email: str) -> bool:
+    def held_by_another_account(self, email: str) -> bool:
+        """Whether another account owns `email` (its login, or an address it confirmed)."""
         return User.objects.holding_address(email).exclude(pk=self.request.user.pk).exists()
 
 

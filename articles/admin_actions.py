@@ -17,9 +17,13 @@ class StoryWorkflowActionsMixin:
 
     actions = ["publish_now", "unpublish", "send_to_review"]
 
-    def apply_to_each(self, request, stories, service) -> tuple[int, list[str]]:
-        """Call `service(article=, user=)` on each story; (how many changed, refusals)."""
-        done, refused = 0, []
+    def apply_and_report(
+        self, request, stories, service, *, done: tuple[str, str], refused_as: str
+    ):
+        """Call `service(article=, user=)` on each story, then tell the editor how
+        many were done (`done`: the singular and plural message, with %(count)d)
+        and, story by story, why any was refused."""
+        count, refused = 0, []
         for story in stories:
             try:
                 service(article=story, user=request.user)
@@ -27,52 +31,43 @@ class StoryWorkflowActionsMixin:
                 reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
                 refused.append(f"“{story}”: {' '.join(reasons)}")
             else:
-                done += 1
-        return done, refused
-
-    def report(self, request, done_message: str, refused: list[str], heading: str) -> None:
-        self.message_user(request, done_message, messages.SUCCESS)
+                count += 1
+        self.message_user(request, ngettext(*done, count) % {"count": count}, messages.SUCCESS)
         if refused:
-            self.message_user(request, f"{heading}: " + " ".join(refused), messages.ERROR)
+            self.message_user(request, f"{refused_as}: " + " ".join(refused), messages.ERROR)
 
     @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
-        stories = [story for story in queryset if not story.is_live]
-        count, refused = self.apply_to_each(request, stories, article_publish)
-        self.report(
+        self.apply_and_report(
             request,
-            ngettext("Published %(count)d story.", "Published %(count)d stories.", count)
-            % {"count": count},
-            refused,
-            "Not published",
+            [story for story in queryset if not story.is_live],
+            article_publish,
+            done=("Published %(count)d story.", "Published %(count)d stories."),
+            refused_as="Not published",
         )
 
     @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        stories = queryset.filter(status=Article.Status.PUBLISHED)
-        count, refused = self.apply_to_each(request, stories, article_unpublish)
-        self.report(
+        self.apply_and_report(
             request,
-            ngettext("Unpublished %(count)d story.", "Unpublished %(count)d stories.", count)
-            % {"count": count},
-            refused,
-            "Not unpublished",
+            queryset.filter(status=Article.Status.PUBLISHED),
+            article_unpublish,
+            done=("Unpublished %(count)d story.", "Unpublished %(count)d stories."),
+            refused_as="Not unpublished",
         )
 
     @admin.action(description="Send to review", permissions=["change"])
     def send_to_review(self, request, queryset):
         # Stories the person may not change are left out silently, as before:
         # a writer's list holds only their own anyway.
-        stories = [
-            story
-            for story in queryset.filter(status=Article.Status.DRAFT)
-            if self.has_change_permission(request, story)
-        ]
-        count, refused = self.apply_to_each(request, stories, article_send_to_review)
-        self.report(
+        self.apply_and_report(
             request,
-            ngettext("Sent %(count)d story to review.", "Sent %(count)d stories to review.", count)
-            % {"count": count},
-            refused,
-            "Not sent to review",
+            [
+                story
+                for story in queryset.filter(status=Article.Status.DRAFT)
+                if self.has_change_permission(request, story)
+            ],
+            article_send_to_review,
+            done=("Sent %(count)d story to review.", "Sent %(count)d stories to review."),
+            refused_as="Not sent to review",
         )

@@ -129,22 +129,10 @@ def seed_demo_content() -> str:
 
     now = timezone.now()
     existing = set(Article.objects.values_list("slug", flat=True))
-    created = 0
-    for seed, story in enumerate(STORIES):
-        if story["slug"] in existing:
-            continue
-        published_at = now - timedelta(hours=story["hours_ago"])
-        _create_story(
-            story,
-            status=Article.Status.PUBLISHED,
-            published_at=published_at,
-            sections=sections,
-            tags=tags,
-            authors=authors,
-            seed=seed,
-        )
-        created += 1
-    extras = [
+    stories = [
+        (story, Article.Status.PUBLISHED, now - timedelta(hours=story["hours_ago"]))
+        for story in STORIES
+    ] + [
         (DRAFT_STORY, Article.Status.DRAFT, None),
         (
             SCHEDULED_STORY,
@@ -152,18 +140,20 @@ def seed_demo_content() -> str:
             now + timedelta(hours=SCHEDULED_STORY.get("hours_ahead", 0)),
         ),
     ]
-    for seed, (story, status, published_at) in enumerate(extras, start=len(STORIES)):
-        if story["slug"] not in existing:
-            _create_story(
-                story,
-                status=status,
-                published_at=published_at,
-                sections=sections,
-                tags=tags,
-                authors=authors,
-                seed=seed,
-            )
-            created += 1
+    created = 0
+    for seed, (story, status, published_at) in enumerate(stories):
+        if story["slug"] in existing:
+            continue
+        _create_story(
+            story,
+            status=status,
+            published_at=published_at,
+            sections=sections,
+            tags=tags,
+            authors=authors,
+            seed=seed,
+        )
+        created += 1
 
     summary = (
         f"{len(sections)} sections, {len(tags)} tags, {len(authors)} authors, "

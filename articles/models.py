@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.html import html_to_text, sanitise_html
 from newsroom.images import UploadedImageField
-from newsroom.text import person_name_clean, text_fields_clean
+from newsroom.text import TextFieldsCleanedOnSave, person_name_clean, text_fields_clean
 
 #: Words a reader gets through in a minute, for the reading time.
 WORDS_PER_MINUTE = 225
@@ -49,7 +49,7 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
-class Section(models.Model):
+class Section(TextFieldsCleanedOnSave, models.Model):
     """A desk of the newsroom (City, Business, ...). Every story belongs to exactly one."""
 
     name = models.CharField(max_length=60, unique=True)
@@ -67,15 +67,11 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        text_fields_clean(self)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
-class Tag(models.Model):
+class Tag(TextFieldsCleanedOnSave, models.Model):
     """A subject that runs across sections ("housing", "elections")."""
 
     name = models.CharField(max_length=60, unique=True)
@@ -87,15 +83,11 @@ class Tag(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        text_fields_clean(self)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
-class Author(models.Model):
+class Author(TextFieldsCleanedOnSave, models.Model):
     """
     The name on a byline. A separate profile rather than the user account, because
     bylines include contributors and agencies without a log-in, and a byline must
@@ -151,9 +143,8 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        text_fields_clean(self)
         self.name = person_name_clean(self.name)  # a byline: no bidi controls
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # TextFieldsCleanedOnSave cleans every text field
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from cart.money import Money
 from newsroom.images import UploadedImageField
-from newsroom.text import text_fields_clean
+from newsroom.text import TextFieldsCleanedOnSave
 
 MAX_QUANTITY = 99
 
@@ -23,7 +23,7 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class Product(models.Model):
+class Product(TextFieldsCleanedOnSave, models.Model):
     """
     Something the demo shop sells: a subscription, a print edition, a tote bag.
 
@@ -75,10 +75,6 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        text_fields_clean(self)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("cart:product", kwargs={"slug": self.slug})

@@ -119,6 +119,16 @@ def person_name_clean(name: str | None) -> str:
     ).strip()
 
 
+class TextFieldsCleanedOnSave:
+    """Model mixin (before `models.Model` in the bases): `save()` first applies
+    `text_fields_clean`. For models whose save() has nothing else to derive;
+    the others call `text_fields_clean` themselves."""
+
+    def save(self, *args, **kwargs):
+        text_fields_clean(self)
+        super().save(*args, **kwargs)
+
+
 # --- Feeds ---------------------------------------------------------------------------
 
 

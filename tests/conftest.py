@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import datetime
 import http.server
 import os
 import shutil
@@ -7,6 +8,7 @@ import threading
 
 import pytest
 from django.core.cache import caches
+from django.utils import timezone
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +59,17 @@ def page_cache(settings):
 @pytest.fixture(autouse=True)
 def _media_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def travel_to(monkeypatch):
+    """`travel_to(moment)` moves the clock that models, views and services read
+    (`django.utils.timezone.now`) to the aware datetime `moment`."""
+
+    def travel(moment: datetime.datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return travel
 
 
 @pytest.fixture

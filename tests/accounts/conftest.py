@@ -7,16 +7,6 @@ from tests.accounts.factories import TermsOfUseFactory
 
 
 @pytest.fixture
-def travel_to(monkeypatch):
-    """Move the clock that models and views read (django.utils.timezone.now)."""
-
-    def travel(moment: datetime.datetime) -> None:
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return travel
-
-
-@pytest.fixture
 def terms():
     """The version in force: published yesterday."""
     return TermsOfUseFactory(

@@ -4,18 +4,8 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from accounts.models import TermsAcceptance, TermsOfUse, User
-
-PASSWORD = "correct-horse-battery-staple"
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = User
-
-    email = factory.Sequence(lambda n: f"reader{n}@example.com")
-    display_name = factory.Faker("first_name")
-    password = factory.django.Password(PASSWORD)
+from accounts.models import TermsAcceptance, TermsOfUse
+from tests.factories import UserFactory
 
 
 class TermsOfUseFactory(DjangoModelFactory):

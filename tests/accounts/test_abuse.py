@@ -8,8 +8,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import TermsAcceptance, User
-from tests.accounts.factories import PASSWORD, TermsOfUseFactory, UserFactory
+from tests.accounts.factories import TermsOfUseFactory
 from tests.accounts.test_signup import SIGNUP_URL, signup_data
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from accounts.models import TermsAcceptance
-from tests.accounts.factories import PASSWORD, TermsAcceptanceFactory, UserFactory
+from tests.accounts.factories import TermsAcceptanceFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

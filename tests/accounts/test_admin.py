@@ -8,14 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import TermsAcceptance, TermsOfUse
-from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory, UserFactory
+from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory(superuser=True))
     return client
 
 
@@ -136,7 +137,7 @@ def test_csv_export_defuses_spreadsheet_formulas(admin_client):
 def test_editor_with_view_permission_can_export(client, record):
     from django.contrib.auth.models import Permission
 
-    editor = UserFactory(is_staff=True)
+    editor = UserFactory(staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="view_termsacceptance"))
     client.force_login(editor)
 

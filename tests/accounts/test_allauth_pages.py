@@ -4,7 +4,8 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.accounts.factories import TermsAcceptanceFactory, UserFactory
+from tests.accounts.factories import TermsAcceptanceFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import TermsAcceptance
-from tests.accounts.factories import (
-    PASSWORD,
-    TermsAcceptanceFactory,
-    TermsOfUseFactory,
-    UserFactory,
-)
+from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -222,7 +218,7 @@ def test_accept_page_has_no_axe_violations(live_server, page, axe_violations, te
 @pytest.fixture
 def superuser_page(live_server, page):
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory(superuser=True))
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )

@@ -8,7 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import TermsOfUse
-from tests.accounts.factories import TermsOfUseFactory, UserFactory
+from tests.accounts.factories import TermsOfUseFactory
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -37,7 +38,7 @@ def draft(terms):
 @pytest.fixture
 def editor_page(live_server, page):
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory(superuser=True))
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )

@@ -24,8 +24,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.views import EmailView
-from tests.accounts.factories import TermsAcceptanceFactory, UserFactory
+from tests.accounts.factories import TermsAcceptanceFactory
 from tests.accounts.test_signup import signup_data
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +219,7 @@ def test_primary_change_that_collides_in_the_database_is_rolled_back_whole(
     reader_client, reader, attached_editor_address
 ):
     # As if another account took the address between the check and the save.
-    with mock.patch.object(EmailView, "_held_by_another_account", return_value=False):
+    with mock.patch.object(EmailView, "held_by_another_account", return_value=False):
         response = make_primary(reader_client, "editor@example.com")
 
     reader.refresh_from_db()

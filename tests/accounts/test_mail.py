@@ -10,9 +10,10 @@ from django.contrib.messages import get_messages
 from django.core import mail
 
 from accounts.models import TermsAcceptance
-from tests.accounts.factories import TermsAcceptanceFactory, UserFactory
+from tests.accounts.factories import TermsAcceptanceFactory
 from tests.accounts.mail import UNREACHABLE_MAILERS
 from tests.accounts.test_signup import SIGNUP_URL, signup_data
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from accounts.models import TermsAcceptance
-from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory, UserFactory
+from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,7 @@ def test_terms_health_and_static_stay_reachable(reader_client, new_terms, path):
 
 
 def test_admin_stays_reachable(client, terms, new_terms):
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = UserFactory(superuser=True)
     TermsAcceptanceFactory(user=staff, terms=terms)
     client.force_login(staff)
 
@@ -231,7 +232,7 @@ def test_only_accepted_answers_count_as_acceptance(client, terms):
 @pytest.fixture
 def superuser_client(client, new_terms):
     """A superuser made like `createsuperuser` does: no consent record at all."""
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory(superuser=True))
     return client
 
 

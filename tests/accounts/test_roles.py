@@ -12,7 +12,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from newsroom.roles import EDITOR, WRITER
-from tests.accounts.factories import TermsAcceptanceFactory, UserFactory
+from tests.accounts.factories import TermsAcceptanceFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ EDITOR_PAGES = [
 
 
 def staff_in(role: str):
-    user = UserFactory(is_staff=True)
+    user = UserFactory(staff=True)
     user.groups.add(Group.objects.get(name=role))
     return user
 

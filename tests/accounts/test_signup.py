@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import TermsAcceptance, User
-from tests.accounts.factories import PASSWORD, TermsOfUseFactory, UserFactory
+from tests.accounts.factories import TermsOfUseFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +244,7 @@ def test_signup_with_a_taken_address_records_no_consent_and_signs_nobody_in(clie
 
 def test_failure_after_the_user_insert_leaves_neither_user_nor_record(client, terms):
     with (
-        mock.patch.object(services, "_consent_record", side_effect=DatabaseError("disk full")),
+        mock.patch.object(TermsAcceptance, "save", side_effect=DatabaseError("disk full")),
         pytest.raises(DatabaseError),
     ):
         client.post(SIGNUP_URL, signup_data())
@@ -265,7 +266,7 @@ def test_failure_after_the_consent_record_leaves_nothing_either(client, terms):
 
 def test_signup_service_is_all_or_nothing(terms):
     with (
-        mock.patch.object(services, "_consent_record", side_effect=DatabaseError("disk full")),
+        mock.patch.object(TermsAcceptance, "save", side_effect=DatabaseError("disk full")),
         pytest.raises(DatabaseError),
     ):
         services.signup_with_consent(

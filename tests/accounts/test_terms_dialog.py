@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import TermsAcceptance
-from tests.accounts.factories import TermsAcceptanceFactory, UserFactory
+from tests.accounts.factories import TermsAcceptanceFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

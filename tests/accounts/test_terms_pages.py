@@ -6,7 +6,8 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import TermsAcceptance
-from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory, UserFactory
+from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

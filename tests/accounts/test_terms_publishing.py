@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import TermsOfUse
-from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory, UserFactory
+from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def terms_url(name, *args):
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory(superuser=True))
     return client
 
 
@@ -127,7 +128,7 @@ def test_change_form_offers_preview_and_put_into_effect(admin_client, draft):
 def test_confirmation_page_says_how_many_readers_will_be_asked_again(admin_client, terms, draft):
     UserFactory.create_batch(3)
     UserFactory(is_active=False)
-    UserFactory(is_staff=True)  # the admin_client's superuser is staff too
+    UserFactory(staff=True)  # the admin_client's superuser is staff too
 
     response = admin_client.get(terms_url("put_into_effect", draft.pk))
 
@@ -241,7 +242,7 @@ def test_a_version_in_force_cannot_be_put_into_effect_again_or_taken_back(admin_
 
 
 def test_writers_cannot_put_a_version_into_effect(client, draft):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(staff=True))
 
     response = client.post(terms_url("put_into_effect", draft.pk), {"when": "now", "confirm": "on"})
 

@@ -4,39 +4,18 @@ from datetime import timedelta
 from io import BytesIO
 
 import factory
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image
 
 from articles.models import Article, Author, Byline, Section, Tag
-from newsroom.roles import roles_ensure
 
 
 def image_file(width: int = 1200, height: int = 675, name: str = "lead.png") -> SimpleUploadedFile:
     buffer = BytesIO()
     Image.new("RGB", (width, height), (40, 90, 160)).save(buffer, format="PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"staff{n}@example.com")
-    is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "pw-staff-123456")
-
-    @factory.post_generation
-    def groups(self, create, names, **kwargs):
-        if create and names:
-            roles_ensure()  # a transactional test before this one may have flushed them
-            self.groups.add(*Group.objects.filter(name__in=names))
-        if create:
-            self.save()
 
 
 class SectionFactory(DjangoModelFactory):

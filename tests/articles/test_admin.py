@@ -17,13 +17,8 @@ from django.utils import timezone
 
 from articles.models import Article, Byline
 from newsroom.roles import EDITOR, ROLE_PERMISSIONS, WRITER, role_permissions
-from tests.articles.factories import (
-    ArticleFactory,
-    AuthorFactory,
-    SectionFactory,
-    TagFactory,
-    UserFactory,
-)
+from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +32,12 @@ def change_url(article):
 
 @pytest.fixture
 def writer():
-    return UserFactory(groups=[WRITER])
+    return UserFactory(writer=True)
 
 
 @pytest.fixture
 def editor():
-    return UserFactory(groups=[EDITOR])
+    return UserFactory(editor=True)
 
 
 def login(client, user):
@@ -175,7 +170,7 @@ def migrated_apps(name: str):
 @pytest.mark.parametrize("role", [WRITER, EDITOR])
 def test_adding_a_story_in_the_admin_saves_its_byline(client, role):
     author = AuthorFactory(name="Mira Holt")
-    login(client, UserFactory(groups=[role]))
+    login(client, UserFactory(staff=True, groups=[role]))
 
     client.post(ADD_URL, form_data(section=SectionFactory(), author=author))
 
@@ -746,7 +741,7 @@ def test_history_links_the_account_for_those_who_manage_accounts(client, editor)
     story = ArticleFactory(draft=True)
     login(client, editor)
     client.post(change_url(story), edit_data(story, headline="Changed"))
-    admin = UserFactory(is_superuser=True)
+    admin = UserFactory(superuser=True)
 
     page = login(client, admin).get(history_url(story)).content.decode()
 

@@ -5,15 +5,9 @@ from http import HTTPStatus
 import pytest
 
 from articles.models import Article
-from newsroom.roles import EDITOR
-from tests.articles.factories import (
-    ArticleFactory,
-    AuthorFactory,
-    SectionFactory,
-    TagFactory,
-    UserFactory,
-)
+from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 from tests.articles.test_admin import ADD_URL, form_data
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +27,7 @@ HUGE = "9" * 30
     ],
 )
 def test_out_of_range_numbers_are_404(client, path):
-    client.force_login(UserFactory(groups=[EDITOR]))
+    client.force_login(UserFactory(editor=True))
 
     assert client.get(path).status_code == HTTPStatus.NOT_FOUND
 
@@ -56,7 +50,7 @@ def test_beacon_for_an_out_of_range_id_is_404(client):
 )
 def test_malformed_ids_in_history_addresses_are_404(client, path):
     story = ArticleFactory()
-    client.force_login(UserFactory(groups=[EDITOR]))
+    client.force_login(UserFactory(editor=True))
 
     response = client.get(path.format(pk=story.pk, huge=HUGE))
 
@@ -68,7 +62,7 @@ def test_malformed_ids_in_history_addresses_are_404(client, path):
 )
 @pytest.mark.parametrize("value", ["abc", HUGE])
 def test_malformed_ids_in_the_story_form_are_form_errors(client, field, value):
-    client.force_login(UserFactory(groups=[EDITOR]))
+    client.force_login(UserFactory(editor=True))
     data = form_data(section=SectionFactory(), author=AuthorFactory())
     data[field] = value
 
@@ -79,7 +73,7 @@ def test_malformed_ids_in_the_story_form_are_form_errors(client, field, value):
 
 
 def test_the_form_shown_again_keeps_the_well_formed_tags(client):
-    client.force_login(UserFactory(groups=[EDITOR]))
+    client.force_login(UserFactory(editor=True))
     harbour = TagFactory(name="Harbour")
     data = form_data(section=SectionFactory(), author=AuthorFactory(), tags=[harbour.pk, "abc"])
 

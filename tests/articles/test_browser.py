@@ -11,15 +11,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles import services
-from newsroom.roles import EDITOR
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,
     SectionFactory,
     TagFactory,
-    UserFactory,
     image_file,
 )
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -154,7 +153,7 @@ def signed_in(page, live_server, user):
 def test_admin_story_form_runs_the_editor_without_csp_errors(
     live_server, page, csp_violations, newsroom
 ):
-    signed_in(page, live_server, UserFactory(groups=[EDITOR]))
+    signed_in(page, live_server, UserFactory(editor=True))
 
     page.goto(live_server.url + f"/admin/articles/article/{newsroom.pk}/change/")
     page.locator(".prose-editor > .ProseMirror").wait_for()
@@ -172,7 +171,7 @@ def test_admin_story_form_runs_the_editor_without_csp_errors(
 
 
 def test_admin_story_body_editor_is_named_for_screen_readers(live_server, page, newsroom):
-    signed_in(page, live_server, UserFactory(groups=[EDITOR]))
+    signed_in(page, live_server, UserFactory(editor=True))
     page.goto(live_server.url + f"/admin/articles/article/{newsroom.pk}/change/")
     body = page.locator(".prose-editor > .ProseMirror")
     body.click()
@@ -193,7 +192,7 @@ def test_admin_story_body_editor_is_named_for_screen_readers(live_server, page, 
 
 def test_admin_change_list_gives_headlines_room(live_server, page, newsroom):
     page.set_viewport_size({"width": 1280, "height": 800})
-    signed_in(page, live_server, UserFactory(groups=[EDITOR]))
+    signed_in(page, live_server, UserFactory(editor=True))
 
     page.goto(live_server.url + "/admin/articles/article/")
 

@@ -11,8 +11,9 @@ from django.core.files.storage import default_storage
 
 from articles.models import Article, Author
 from cart.models import Product
-from tests.articles.factories import ArticleFactory, AuthorFactory, TagFactory, UserFactory
+from tests.articles.factories import ArticleFactory, AuthorFactory, TagFactory
 from tests.cart.factories import ProductFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_every_public_page_shows_the_story_without_its_missing_picture(
 
 
 def test_admin_pages_open_a_story_whose_picture_is_missing(client, story_without_its_file):
-    client.force_login(UserFactory(is_superuser=True))
+    client.force_login(UserFactory(superuser=True))
     for url in (
         "/admin/articles/article/",
         f"/admin/articles/article/{story_without_its_file.pk}/change/",
@@ -83,7 +84,7 @@ def test_shop_pages_show_a_product_whose_picture_is_missing(client):
     Product.objects.filter(pk=product.pk).update(
         image="shop/products/never-restored.png", image_width=None, image_height=None
     )
-    client.force_login(UserFactory(is_superuser=True))
+    client.force_login(UserFactory(superuser=True))
     for url in (
         "/shop/",
         product.get_absolute_url(),

@@ -13,8 +13,8 @@ from django.utils import timezone
 from articles.models import Article, Author, Section, Tag
 from newsroom import pagecache
 from newsroom.pagecache import purges_wait
-from newsroom.roles import EDITOR
-from tests.articles.factories import ArticleFactory, AuthorFactory, TagFactory, UserFactory
+from tests.articles.factories import ArticleFactory, AuthorFactory, TagFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_an_anonymous_page_is_cached_to_begin_with():
 def test_unpublishing_in_the_admin_takes_the_cached_page_down_at_once(client, after_commit):
     story = ArticleFactory()
     assert reader_sees(story.get_absolute_url()).status_code == HTTPStatus.OK
-    client.force_login(UserFactory(groups=[EDITOR]))
+    client.force_login(UserFactory(editor=True))
 
     with after_commit():
         client.post(

@@ -13,15 +13,14 @@ from django.utils import timezone
 
 from articles.models import Section
 from articles.navigation import SECTION_NAV_KEY
-from newsroom.roles import EDITOR, WRITER
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,
     SectionFactory,
     TagFactory,
-    UserFactory,
     image_file,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -557,7 +556,7 @@ def test_preview_is_for_staff_only(client):
 
 
 def test_staff_can_preview_a_draft_never_cached(client):
-    writer = UserFactory(groups=[WRITER])
+    writer = UserFactory(writer=True)
     story = ArticleFactory(draft=True, headline="Work in progress", created_by=writer)
     client.force_login(writer)
 
@@ -571,7 +570,7 @@ def test_staff_can_preview_a_draft_never_cached(client):
 
 def test_preview_of_a_scheduled_story_says_when_it_goes_live(client):
     story = ArticleFactory(scheduled=True)
-    client.force_login(UserFactory(groups=[EDITOR]))
+    client.force_login(UserFactory(editor=True))
 
     page = text(client.get(reverse("articles:preview", args=[story.pk])))
 
@@ -580,7 +579,7 @@ def test_preview_of_a_scheduled_story_says_when_it_goes_live(client):
 
 def test_staff_without_story_permissions_cannot_preview(client):
     story = ArticleFactory(draft=True)
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(staff=True))
 
     response = client.get(reverse("articles:preview", args=[story.pk]))
 

@@ -17,20 +17,20 @@ from articles.services import (
     article_send_to_review,
     article_unpublish,
 )
-from newsroom.roles import EDITOR, WRITER
-from tests.articles.factories import ArticleFactory, UserFactory
+from tests.articles.factories import ArticleFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor():
-    return UserFactory(groups=[EDITOR])
+    return UserFactory(editor=True)
 
 
 @pytest.fixture
 def writer():
-    return UserFactory(groups=[WRITER])
+    return UserFactory(writer=True)
 
 
 def reloaded(story: Article) -> Article:

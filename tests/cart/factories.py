@@ -1,13 +1,10 @@
 from decimal import Decimal
 
 import factory
-from django.conf import settings
 from django.utils.text import slugify
-from factory.django import DjangoModelFactory, Password
+from factory.django import DjangoModelFactory
 
 from cart.models import Product
-
-PASSWORD = "correct-horse-battery-staple"
 
 
 class ProductFactory(DjangoModelFactory):
@@ -20,11 +17,3 @@ class ProductFactory(DjangoModelFactory):
     currency = "EUR"
     short_description = factory.Faker("sentence", nb_words=8)
     is_active = True
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = settings.AUTH_USER_MODEL
-
-    email = factory.Sequence(lambda n: f"reader{n}@example.com")
-    password = Password(PASSWORD)

@@ -3,14 +3,15 @@ from http import HTTPStatus
 import pytest
 
 from cart.models import Product
-from tests.cart.factories import ProductFactory, UserFactory
+from tests.cart.factories import ProductFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory(superuser=True))
     return client
 
 

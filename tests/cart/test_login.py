@@ -8,8 +8,9 @@ from django.test import Client
 from cart.cart import Cart
 from cart.models import SavedCart
 from cart.services import cart_merge_on_login
-from tests.cart.factories import PASSWORD, ProductFactory, UserFactory
+from tests.cart.factories import ProductFactory
 from tests.cart.helpers import session_cart, store_in_session
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from django.apps import apps
 from django.db import IntegrityError
 
 from cart.models import Product, SavedCart, SavedCartLine
-from tests.cart.factories import ProductFactory, UserFactory
+from tests.cart.factories import ProductFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

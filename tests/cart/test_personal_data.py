@@ -6,7 +6,8 @@ import pytest
 from django.apps import apps
 
 from cart.models import SavedCart, SavedCartLine
-from tests.cart.factories import ProductFactory, UserFactory
+from tests.cart.factories import ProductFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

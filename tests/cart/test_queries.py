@@ -4,8 +4,9 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.cart.factories import ProductFactory, UserFactory
+from tests.cart.factories import ProductFactory
 from tests.cart.helpers import header_count, store_in_session
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

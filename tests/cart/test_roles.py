@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 
 from newsroom.roles import EDITOR, WRITER
-from tests.cart.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ PRODUCT_PAGES = ["/admin/cart/product/", "/admin/cart/product/add/"]
 
 
 def staff_client(client, role: str):
-    user = UserFactory(is_staff=True)
+    user = UserFactory(staff=True)
     user.groups.add(Group.objects.get(name=role))
     client.force_login(user)
     return client

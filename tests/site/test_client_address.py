@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from accounts.models import TermsAcceptance
 from newsroom.client import client_ip
-from tests.accounts.factories import PASSWORD, TermsOfUseFactory
-from tests.accounts.factories import UserFactory as ReaderFactory
+from tests.accounts.factories import TermsOfUseFactory
 from tests.articles.factories import ArticleFactory
+from tests.factories import PASSWORD
+from tests.factories import UserFactory as ReaderFactory
 
 PEER = "198.51.100.20"
 

@@ -4,14 +4,9 @@ import pytest
 
 from newsroom.text import xml_safe, xml_safe_data
 from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
-from tests.accounts.factories import UserFactory as ReaderFactory
-from tests.articles.factories import (
-    ArticleFactory,
-    AuthorFactory,
-    SectionFactory,
-    TagFactory,
-)
+from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 from tests.cart.factories import ProductFactory
+from tests.factories import UserFactory as ReaderFactory
 
 #: XML 1.0's Char production (section 2.2) leaves out these code points.
 FORBIDDEN = [

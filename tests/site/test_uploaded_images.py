@@ -26,8 +26,9 @@ from PIL import Image, ImageFile
 from articles import demo
 from articles.models import Article, Author
 from cart.models import Product
-from tests.articles.factories import ArticleFactory, AuthorFactory, UserFactory
+from tests.articles.factories import ArticleFactory, AuthorFactory
 from tests.cart.factories import ProductFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,7 @@ def admin_form(model, request_user):
 
 @pytest.fixture
 def superuser():
-    return UserFactory(is_superuser=True)
+    return UserFactory(superuser=True)
 
 
 # --- 13.14: a pixel limit on every image field --------------------------------------
