@@ -8,7 +8,7 @@ from http import HTTPStatus
 import pytest
 from django.core import mail
 
-from tests.accounts.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from accounts.identity import email_normalise, email_refused_characters
 from accounts.models import User
 from newsroom.text import person_name_clean
-from tests.accounts.factories import PASSWORD, UserFactory
 from tests.accounts.test_signup import SIGNUP_URL, signup_data
 from tests.articles.factories import AuthorFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -165,7 +165,7 @@ def run_scenarios() -> None:
     report("add_email", result, rows=EmailAddress.objects.filter(user=adder).count())
 
     # 4. Editors save two stories with the same slug on the same day at once.
-    editor = UserFactory(email="editor@example.com", is_staff=True, is_superuser=True)
+    editor = UserFactory(email="editor@example.com", superuser=True)
     section, author = SectionFactory(), AuthorFactory()
 
     def admin_add(index: int):
