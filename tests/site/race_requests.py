@@ -91,15 +91,11 @@ def run_scenarios() -> None:
     from accounts.models import User
     from articles.models import Article
     from cart.models import SavedCart
-    from tests.accounts.factories import (
-        PASSWORD,
-        TermsAcceptanceFactory,
-        TermsOfUseFactory,
-        UserFactory,
-    )
+    from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
     from tests.articles.factories import AuthorFactory, SectionFactory
     from tests.articles.test_admin import form_data
     from tests.cart.factories import ProductFactory
+    from tests.factories import PASSWORD, UserFactory
 
     call_command("migrate", verbosity=0)
     terms = TermsOfUseFactory(version="2026-01")
