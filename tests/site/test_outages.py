@@ -78,7 +78,7 @@ def test_pages_render_uncached_while_the_cache_is_down(page_cache, cache_down, c
 
 
 def test_log_in_fails_closed_with_503_while_the_cache_is_down(cache_down):
-    from tests.accounts.factories import UserFactory
+    from tests.factories import UserFactory
 
     UserFactory(email="reader@example.com", password="right-password-1")
     reader = Client(raise_request_exception=False)
