@@ -2,6 +2,7 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
+from django.utils.html import escape
 
 from articles.context_processors import next_publication
 from articles.models import Article
@@ -39,7 +40,10 @@ class LatestStoriesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.standfirst
+        # Feed readers render an RSS description, and Atom's summary says
+        # type="html", as HTML; the standfirst is plain text, so it is escaped
+        # to stay text ("<script>" typed in it shows as typed, never runs).
+        return escape(item.standfirst)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -110,13 +110,14 @@ def person_name_clean(name: str | None) -> str:
     characters (Cc). Every run of whitespace, Unicode spaces and line
     separators included, becomes one plain space; the ends are trimmed.
     """
-    spaced = _SPACES.sub(" ", name or "")
-    return "".join(
+    kept = "".join(
         character
-        for character in spaced
+        for character in name or ""
         if character in NAME_KEPT_FORMAT_CHARACTERS
+        or character.isspace()  # tabs, newlines, U+0085: collapsed below
         or unicodedata.category(character) not in ("Cf", "Cc")
-    ).strip()
+    )
+    return _SPACES.sub(" ", kept).strip()
 
 
 class TextFieldsCleanedOnSave:

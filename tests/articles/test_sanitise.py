@@ -8,49 +8,11 @@ from django_prose_editor.config import allowlist_from_extensions
 from articles.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitise_html
 from articles.models import BODY_EDITOR_EXTENSIONS
 from tests.articles.factories import ArticleFactory
+from tests.hostile import MARKUP
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    '<img src="x" onerror="alert(1)">',
-    "<img src=x onerror=alert(1)//",
-    '<p onclick="alert(1)">click</p>',
-    '<body onload="alert(1)">',
-    '<a href="javascript:alert(1)">link</a>',
-    '<a href="JaVaScRiPt:alert(1)">link</a>',
-    '<a href="java\tscript:alert(1)">link</a>',
-    '<a href="&#106;avascript:alert(1)">link</a>',
-    '<a href=" javascript:alert(1)">link</a>',
-    '<a href="vbscript:msgbox(1)">link</a>',
-    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">link</a>',
-    '<svg onload="alert(1)"><circle r="10"/></svg>',
-    "<svg><script>alert(1)</script></svg>",
-    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
-    '<svg><animate onbegin="alert(1)" attributeName="x"/></svg>',
-    "<math><mtext><img src=x onerror=alert(1)></mtext></math>",
-    '<p style="background:url(javascript:alert(1))">styled</p>',
-    '<p style="width: expression(alert(1))">ie</p>',
-    '<div style="behavior: url(x.htc)">htc</div>',
-    "<style>body{background:url(javascript:alert(1))}</style>",
-    '<iframe src="https://evil.example"></iframe>',
-    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
-    '<object data="evil.swf"></object>',
-    '<embed src="evil.swf">',
-    '<form action="https://evil.example"><button>Go</button></form>',
-    '<input autofocus onfocus="alert(1)">',
-    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-    '<link rel="stylesheet" href="https://evil.example/x.css">',
-    '<base href="https://evil.example/">',
-    '<details open ontoggle="alert(1)">x</details>',
-    '<video><source onerror="alert(1)"></video>',
-    "<template><script>alert(1)</script></template>",
-    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
-    "<!--<script>alert(1)</script>-->",
-    '<p class="x" id="y" data-x="1">attrs</p>',
-]
+HOSTILE = MARKUP  # the shared corpus's markup (tests/hostile.py)
 
 DANGER = re.compile(
     r"<\s*(script|style|iframe|object|embed|svg|math|form|input|meta|link|base|img|video|template)"

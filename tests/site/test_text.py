@@ -103,3 +103,32 @@ def test_story_body_keeps_its_markup_without_forbidden_characters():
 
     assert story.body == "<p>Council budget vote passes</p>"
     assert story.body_text == "Council budget vote passes"
+
+
+#: Models in our apps whose text is not typed by a person, with the reason.
+NOT_TYPED = {
+    "Byline": "no text fields",
+    "SavedCart": "no text fields",
+    "SavedCartLine": "no text fields",
+}
+
+
+def test_every_model_with_text_fields_is_covered_above():
+    """A new model with text a person types must clean it on save (and be listed
+    in TEXT_FIELDS, so the test above proves it), or be named in NOT_TYPED."""
+    from django.apps import apps
+    from django.db import models
+
+    covered = {factory._meta.model.__name__ for factory, _ in TEXT_FIELDS} | set(NOT_TYPED)
+    with_text = {
+        model.__name__
+        for label in ("accounts", "articles", "cart")
+        for model in apps.get_app_config(label).get_models()
+        if not model.__name__.startswith("Historical")
+        and any(
+            isinstance(field, models.CharField | models.TextField) and field.editable
+            for field in model._meta.concrete_fields
+        )
+    }
+
+    assert with_text - covered == set()
