@@ -21,8 +21,9 @@ from django.urls import reverse
 
 from accounts.models import TermsAcceptance, TermsOfUse, User
 from newsroom.text import person_name_clean, xml_safe
-from tests.accounts.factories import PASSWORD, TermsOfUseFactory, UserFactory
+from tests.accounts.factories import TermsOfUseFactory
 from tests.accounts.test_signup import SIGNUP_URL, signup_data
+from tests.factories import PASSWORD, UserFactory
 from tests.hostile import INVALID_UTF8, PAYLOADS, TYPABLE, active_content, payload_id
 
 pytestmark = pytest.mark.django_db
