@@ -1,25 +1,143 @@
-"""RSS and Atom feeds of the latest published stories."""
+"""
+RSS and Atom feeds of the latest published stories, for the whole site and for
+every section, tag and author, and a JSON Feed 1.1 for the whole site.
+
+Each item carries the summary (the standfirst), the full sanitised body (RSS
+`content:encoded`, Atom `content`, JSON Feed `content_html`) with addresses
+made absolute, and the lead image: an RSS enclosure or Atom enclosure link
+with its length in bytes, and `media:content` (Media RSS) with its width and
+height. A topic with no stories has an empty feed, not a 404; a topic that
+does not exist is a 404. All text goes through newsroom/text.py, so the XML
+and JSON stay valid whatever editors typed.
+"""
+
+import mimetypes
+import re
+from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.db.models import Model
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
+from django.views.decorators.http import require_safe
 
 from articles.context_processors import next_publication
-from articles.models import Article
+from articles.models import Article, Author, Section, Tag
 from newsroom.pagecache import cache_until, cacheable, may_be_cached
-from newsroom.text import XmlSafeAtomFeed, XmlSafeRssFeed
+from newsroom.text import XmlSafeAtomFeed, XmlSafeRssFeed, xml_safe_data
 
 FEED_LENGTH = 30
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+RSS_CONTENT = "http://purl.org/rss/1.0/modules/content/"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+#: A root-relative address in the body's markup ("/media/...", not "//host/...").
+_RELATIVE_URL = re.compile(r"""(\s(?:href|src)=["'])/(?!/)""")
+
+
+def _media_content(item: dict) -> dict | None:
+    media = item.get("lead_image")
+    if not media:
+        return None
+    return {
+        "url": media["url"],
+        "type": media["mime_type"],
+        "medium": "image",
+        "width": str(media["width"]),
+        "height": str(media["height"]),
+        "fileSize": str(media["length"]),
+    }
+
+
+class StoryRssFeed(XmlSafeRssFeed):
+    """RSS 2.0 with the full body (`content:encoded`) and the lead image (`media:content`)."""
+
+    def rss_attributes(self):
+        return super().rss_attributes() | {"xmlns:media": MEDIA_RSS, "xmlns:content": RSS_CONTENT}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content:encoded", item["content_html"])
+        media = _media_content(item)
+        if media:
+            handler.addQuickElement("media:content", None, media)
+
+
+class StoryAtomFeed(XmlSafeAtomFeed):
+    """Atom 1.0 with the full body (`content`, RFC 4287 4.1.3) and `media:content`."""
+
+    def root_attributes(self):
+        return super().root_attributes() | {"xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
+        media = _media_content(item)
+        if media:
+            handler.addQuickElement("media:content", None, media)
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """What a feed is of (None: the whole site) and the site's origin ("https://host"),
+    for the absolute addresses in items. Made per request, so the Feed stays stateless."""
+
+    topic: Model | None
+    origin: str
+
+
+def site_origin(request: HttpRequest) -> str:
+    """ "https://host" for this request (the host is validated by ALLOWED_HOSTS)."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def story_body_html(article: Article, *, origin: str) -> str:
+    """The sanitised body with root-relative addresses made absolute, as feed readers need."""
+    return _RELATIVE_URL.sub(rf"\g<1>{origin}/", article.body)
+
+
+def story_lead_image(article: Article, *, origin: str) -> dict | None:
+    """The lead image for feeds: `url`, `width`, `height` (pixels), `length` (bytes, 0 if the
+    storage cannot say), `mime_type`; the rendition browsers get by default. None without one.
+    """
+    if not article.lead_image:
+        return None
+    default = article.lead_image_default
+    storage = article.lead_image.storage
+    if default:
+        name, width, height = default["name"], default["width"], default["height"]
+    else:
+        name = article.lead_image.name
+        width, height = article.lead_image_width, article.lead_image_height
+    try:
+        length = storage.size(name)
+    except (OSError, NotImplementedError):
+        length = 0
+    url = storage.url(name)
+    return {
+        "url": url if "://" in url else origin + url,
+        "width": width,
+        "height": height,
+        "length": length,
+        "mime_type": mimetypes.guess_type(name)[0] or "image/jpeg",
+    }
 
 
 @cacheable(tags=["feeds", "lists"])
 class LatestStoriesFeed(Feed):
+    """The newest stories of the whole site (RSS); subclasses narrow it to a topic."""
+
     # Valid XML whatever editors typed (see newsroom/text.py).
-    feed_type = XmlSafeRssFeed
+    feed_type = StoryRssFeed
     title = "Newsroom: latest stories"
     link = reverse_lazy("articles:home")
     description = "The newest stories from Newsroom, as they are published."
     feed_copyright = "Newsroom"
+    language = "en"
 
     def __call__(self, request, *args, **kwargs):
         # A feed renders no template with the request, so the context
@@ -28,13 +146,22 @@ class LatestStoriesFeed(Feed):
             cache_until(request, next_publication())
         return super().__call__(request, *args, **kwargs)
 
-    def items(self):
-        return (
-            Article.objects.published()
+    def get_object(self, request, *args, **kwargs):
+        return FeedSource(topic=None, origin=site_origin(request))
+
+    def stories(self, source: FeedSource):
+        return Article.objects.published()
+
+    def items(self, source: FeedSource):
+        items = list(
+            self.stories(source)
             .select_related("section")
             .with_bylines()
             .prefetch_related("tags")[:FEED_LENGTH]
         )
+        for item in items:
+            item.feed_origin = source.origin
+        return items
 
     def item_title(self, item):
         return item.headline
@@ -57,6 +184,18 @@ class LatestStoriesFeed(Feed):
     def item_categories(self, item):
         return [item.section.name, *(tag.name for tag in item.tags.all())]
 
+    def item_enclosures(self, item):
+        image = story_lead_image(item, origin=item.feed_origin)
+        if not image:
+            return []
+        return [Enclosure(image["url"], str(image["length"]), image["mime_type"])]
+
+    def item_extra_kwargs(self, item):
+        return {
+            "content_html": story_body_html(item, origin=item.feed_origin),
+            "lead_image": story_lead_image(item, origin=item.feed_origin),
+        }
+
     # No item_guid(): Django then uses the story's absolute address, which is an
     # IRI as Atom's <id> must be (RFC 4287, 4.2.6) and a permalink for RSS's
     # <guid>. It is stable because a live story's date and slug are read-only.
@@ -64,5 +203,108 @@ class LatestStoriesFeed(Feed):
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
-    feed_type = XmlSafeAtomFeed
+    feed_type = StoryAtomFeed
     subtitle = LatestStoriesFeed.description
+
+
+class TopicFeed(LatestStoriesFeed):
+    """The newest stories of one section, tag or author. Subclasses set `model`,
+    `noun` and `stories()`; an unknown slug is a 404, a topic without stories an empty feed."""
+
+    model: type[Model]
+    noun: str
+
+    def get_object(self, request, slug):
+        return FeedSource(
+            topic=get_object_or_404(self.model, slug=slug), origin=site_origin(request)
+        )
+
+    def title(self, source: FeedSource):
+        return f"Newsroom: {source.topic.name}"
+
+    def link(self, source: FeedSource):
+        return source.topic.get_absolute_url()
+
+    def description(self, source: FeedSource):
+        return f"The newest stories {self.noun} {source.topic.name}, from Newsroom."
+
+    subtitle = description
+
+
+class SectionFeed(TopicFeed):
+    model, noun = Section, "in"
+
+    def stories(self, source):
+        return Article.objects.published().filter(section=source.topic)
+
+
+class TagFeed(TopicFeed):
+    model, noun = Tag, "tagged"
+
+    def stories(self, source):
+        return Article.objects.published().filter(tags=source.topic)
+
+
+class AuthorFeed(TopicFeed):
+    model, noun = Author, "by"
+
+    def stories(self, source):
+        return Article.objects.published().filter(authors=source.topic)
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type = StoryAtomFeed
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = StoryAtomFeed
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = StoryAtomFeed
+
+
+@require_safe
+def json_feed(request):
+    """The site's newest stories as a JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+    origin = site_origin(request)
+    stories = Article.objects.published().select_related("section").with_bylines()
+    items = []
+    for article in stories.prefetch_related("tags")[:FEED_LENGTH]:
+        url = origin + article.get_absolute_url()
+        item = {
+            "id": url,
+            "url": url,
+            "title": article.headline,
+            "content_html": story_body_html(article, origin=origin),
+            "summary": article.standfirst,
+            "date_published": article.published_at.isoformat(),
+            "date_modified": article.updated_at.isoformat(),
+            "authors": [
+                {"name": author.name, "url": origin + author.get_absolute_url()}
+                for author in article.byline_authors
+            ],
+            "tags": [article.section.name, *(tag.name for tag in article.tags.all())],
+        }
+        image = story_lead_image(article, origin=origin)
+        if image:
+            item["image"] = image["url"]
+            item["attachments"] = [
+                {"url": image["url"], "mime_type": image["mime_type"]}
+                | ({"size_in_bytes": image["length"]} if image["length"] else {})
+            ]
+        items.append(item)
+    feed = {
+        "version": JSON_FEED_VERSION,
+        "title": LatestStoriesFeed.title,
+        "home_page_url": origin + reverse("articles:home"),
+        "feed_url": origin + reverse("articles:feed_json"),
+        "description": LatestStoriesFeed.description,
+        "language": "en",
+        "items": items,
+    }
+    return JsonResponse(
+        xml_safe_data(feed),
+        content_type="application/feed+json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False},
+    )

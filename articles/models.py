@@ -268,7 +268,13 @@ class StoryHistoricalRecords(HistoricalRecords):
 
 
 ARTICLE_HISTORY = StoryHistoricalRecords(
-    excluded_fields=["view_count", "body_text", "lead_image_renditions", "updated_at"],
+    excluded_fields=[
+        "view_count",
+        "body_text",
+        "search_names",
+        "lead_image_renditions",
+        "updated_at",
+    ],
     m2m_fields=["tags", "authors"],
 )
 
@@ -298,6 +304,11 @@ class Article(models.Model):
     )
     body_text = models.TextField(
         editable=False, default="", help_text="The body without markup, for search."
+    )
+    search_names = models.TextField(
+        editable=False,
+        default="",
+        help_text="The byline, section and tag names, for search (articles.search keeps it).",
     )
     lead_image = UploadedImageField(
         upload_to="articles/%Y/%m/",

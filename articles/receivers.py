@@ -13,12 +13,13 @@ a rolled-back edit purges nothing. Connected by importing this module in
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from articles.models import Article, Author, Byline, Section, Tag
 from articles.most_read import most_read_story_changed
 from articles.navigation import section_nav_forget
+from articles.search import search_names_refresh
 from articles.services import article_renditions_refresh
 from newsroom.pagecache import purge
 
@@ -95,3 +96,71 @@ def named_thing_changed(sender, instance, **kwargs) -> None:
 # "Most read" is a cached fragment: a story in it that changes drops it.
 post_save.connect(most_read_story_changed, sender=Article, dispatch_uid="most_read_True")
 post_delete.connect(most_read_story_changed, sender=Article, dispatch_uid="most_read_False")
+
+
+# --- The search index's names (Article.search_names) ---------------------------------
+# These run inside the transaction that made the change, not after its commit:
+# the names are derived data in the same database, and must commit (or roll
+# back) with the byline, tag or rename they come from.
+
+
+@receiver(post_save, sender=Article, dispatch_uid="search_names_article")
+def search_names_story_saved(instance: Article, raw: bool = False, **kwargs) -> None:
+    """A new story, or a story moved to another section."""
+    if not raw:
+        search_names_refresh(article_ids=[instance.pk])
+
+
+@receiver(post_save, sender=Byline, dispatch_uid="search_names_byline_save")
+@receiver(post_delete, sender=Byline, dispatch_uid="search_names_byline_delete")
+def search_names_byline_changed(instance, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        search_names_refresh(article_ids=[instance.article_id])
+
+
+@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="search_names_tags")
+def search_names_tags_changed(instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    """`story.tags.add(...)` (forward) or `tag.articles.add(...)` (reverse), clears too."""
+    if not reverse:
+        if action.startswith("post_"):
+            search_names_refresh(article_ids=[instance.pk])
+        return
+    if action == "pre_clear":
+        instance._search_names_articles = list(instance.articles.values_list("pk", flat=True))
+    elif action == "post_clear":
+        search_names_refresh(article_ids=getattr(instance, "_search_names_articles", []))
+    elif action.startswith("post_"):
+        search_names_refresh(article_ids=pk_set or [])
+
+
+@receiver(pre_save, sender=Section, dispatch_uid="search_names_section_rename")
+@receiver(pre_save, sender=Tag, dispatch_uid="search_names_tag_rename")
+@receiver(pre_save, sender=Author, dispatch_uid="search_names_author_rename")
+def search_names_note_rename(sender, instance, raw: bool = False, **kwargs) -> None:
+    instance._search_names_renamed = (
+        not raw
+        and instance.pk is not None
+        and sender.objects.filter(pk=instance.pk).exclude(name=instance.name).exists()
+    )
+
+
+@receiver(post_save, sender=Section, dispatch_uid="search_names_section_renamed")
+@receiver(post_save, sender=Tag, dispatch_uid="search_names_tag_renamed")
+@receiver(post_save, sender=Author, dispatch_uid="search_names_author_renamed")
+def search_names_renamed(sender, instance, **kwargs) -> None:
+    """Every story that names it. A rename is rare; a big section's takes a while."""
+    if getattr(instance, "_search_names_renamed", False):
+        search_names_refresh(
+            article_ids=instance.articles.order_by("pk").values_list("pk", flat=True).iterator()
+        )
+
+
+@receiver(pre_delete, sender=Tag, dispatch_uid="search_names_tag_delete")
+def search_names_tag_deleting(instance: Tag, **kwargs) -> None:
+    # Deleting a tag removes its rows from the through table without m2m_changed.
+    instance._search_names_articles = list(instance.articles.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Tag, dispatch_uid="search_names_tag_deleted")
+def search_names_tag_deleted(instance: Tag, **kwargs) -> None:
+    search_names_refresh(article_ids=getattr(instance, "_search_names_articles", []))

@@ -1,8 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from articles import views
-from articles.feeds import LatestStoriesAtomFeed, LatestStoriesFeed
+from articles import feeds, views
 from articles.sitemaps import SITEMAPS, NewsSitemap
 from newsroom.pagecache import PAGE_NUMBER, cacheable
 
@@ -32,16 +31,25 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.article_detail, name="article"),
+    path("archive/", views.archive_index, name="archive_index"),
     path("<yyyy:year>/", views.YearArchiveView.as_view(), name="archive_year"),
     path("<yyyy:year>/<dd:month>/", views.MonthArchiveView.as_view(), name="archive_month"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("search/", views.search, name="search"),
+    path("share/<int:pk>/mastodon/", views.share_mastodon, name="share_mastodon"),
     path("preview/<int:pk>/", views.article_preview, name="preview"),
     path("api/views/<int:pk>/", views.view_beacon, name="view_beacon"),
-    path("feed/", LatestStoriesFeed(), name="feed"),
-    path("feed/atom/", LatestStoriesAtomFeed(), name="feed_atom"),
+    path("feed/", feeds.LatestStoriesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestStoriesAtomFeed(), name="feed_atom"),
+    path("feed.json", feeds.json_feed, name="feed_json"),
+    path("section/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
+    path("section/<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section_feed_atom"),
+    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tag/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
+    path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
+    path("author/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
     path(
         "sitemap.xml",
         cacheable(query={"p": PAGE_NUMBER}, tags=["sitemaps", "lists"])(sitemap),

@@ -12,10 +12,10 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Max, Min, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Max, Min, Q, Window
+from django.db.models.functions import RowNumber, TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -29,7 +29,16 @@ from django.views.generic import ListView
 
 from articles import services
 from articles.models import Article, Author, Section, Tag
-from articles.search import MAX_QUERY_LENGTH, clean_query, search_articles, search_terms
+from articles.search import (
+    MAX_QUERY_LENGTH,
+    MAX_RESULTS,
+    clean_query,
+    search_articles,
+    search_suggestion,
+    search_terms,
+    search_topics,
+)
+from articles.sharing import mastodon_server_clean, mastodon_share_url, share_links
 from newsroom.client import client_ip
 from newsroom.pagecache import PAGE_NUMBER, cacheable, tag_response
 from newsroom.text import xml_safe_data
@@ -118,7 +127,14 @@ def section_blocks(*, exclude: list[int]) -> list[dict]:
 
 
 def _article_context(request: HttpRequest, article: Article, *, preview: bool = False) -> dict:
+    share_url = "" if preview else request.build_absolute_uri(article.get_absolute_url())
     return {
+        "share_url": share_url,
+        "share_links": (
+            share_links(url=share_url, title=article.headline, story_pk=article.pk)
+            if share_url
+            else []
+        ),
         "article": article,
         "preview": preview,
         # The stored count, never the cache's pending views: cached copies of the
@@ -216,6 +232,22 @@ def structured_data(request: HttpRequest, article: Article) -> str:
     )
 
 
+def topic_feeds(kind: str, slug: str) -> list[dict]:
+    """The RSS and Atom feeds of a section, tag or author (`kind`): `label`, `type`, `url`."""
+    return [
+        {
+            "label": "RSS",
+            "type": "application/rss+xml",
+            "url": reverse(f"articles:{kind}_feed", kwargs={"slug": slug}),
+        },
+        {
+            "label": "Atom",
+            "type": "application/atom+xml",
+            "url": reverse(f"articles:{kind}_feed_atom", kwargs={"slug": slug}),
+        },
+    ]
+
+
 @cacheable(query={"page": PAGE_NUMBER}, tags=["lists"])
 class SectionView(StoryListView):
     def listing_tags(self):
@@ -230,6 +262,7 @@ class SectionView(StoryListView):
             heading=self.section.name,
             description=self.section.description,
             listing=self.section,
+            feeds=topic_feeds("section", self.section.slug),
             hide_section=True,  # every card is in this section: no label on each
             **kwargs,
         )
@@ -246,7 +279,10 @@ class TagView(StoryListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            heading=f"Tagged “{self.tag.name}”", listing=self.tag, **kwargs
+            heading=f"Tagged “{self.tag.name}”",
+            listing=self.tag,
+            feeds=topic_feeds("tag", self.tag.slug),
+            **kwargs,
         )
 
 
@@ -263,7 +299,11 @@ class AuthorView(StoryListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            heading=self.author.name, author=self.author, listing=self.author, **kwargs
+            heading=self.author.name,
+            author=self.author,
+            listing=self.author,
+            feeds=topic_feeds("author", self.author.slug),
+            **kwargs,
         )
 
 
@@ -346,7 +386,33 @@ def _local_month_start(year: int, month: int) -> datetime.datetime | None:
 
 @cacheable(query={"q": lambda q: q == clean_query(q), "page": PAGE_NUMBER}, tags=["lists"])
 @require_safe
+def archive_index(request):
+    """Every year and month with published stories, newest first, with their counts.
+
+    One aggregate query (stories counted per month in the current time zone,
+    as the month archives count them), grouped into years here.
+    """
+    months = (
+        Article.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(stories=Count("pk"))
+        .order_by("-month")
+    )
+    years: list[dict] = []
+    for row in months:
+        month = row["month"]
+        if not years or years[-1]["year"] != month.year:
+            years.append({"year": month.year, "stories": 0, "months": []})
+        years[-1]["stories"] += row["stories"]
+        years[-1]["months"].append({"month": month, "stories": row["stories"]})
+    return render(request, "articles/archive_index.html", {"years": years})
+
+
+@require_safe
 def search(request):
+    """Search results, with matching section, tag and author pages above the stories
+    (on the first page) and, when nothing is found, a respelling that finds something."""
     query = clean_query(request.GET.get("q"))
     context = {
         "query": query,
@@ -354,18 +420,54 @@ def search(request):
         "terms": search_terms(query),
         "page_obj": None,
         "results": [],
+        "topics": [],
+        "suggestion": "",
     }
     if context["terms"]:
-        page = paginate(request, search_articles(query), SEARCH_RESULTS_PER_PAGE)
+        ids = search_articles(query)
+        page = paginate(request, ids, SEARCH_RESULTS_PER_PAGE)
         found = Article.objects.published().for_cards().in_bulk(list(page.object_list))
         context |= {
             "page_obj": page,
             "results": [found[pk] for pk in page.object_list if pk in found],
             "query_string": urlencode({"q": query}),
+            "capped": len(ids) >= MAX_RESULTS,
         }
+        if page.number == 1:
+            context["topics"] = search_topics(query=query, stories=context["results"])
+        if not ids:
+            suggestion = search_suggestion(query)
+            if suggestion and search_articles(suggestion, limit=1):
+                context["suggestion"] = suggestion
+                context["suggestion_query_string"] = urlencode({"q": suggestion})
     return tag_response(
         render(request, "articles/search.html", context), card_tags(context["results"])
     )
+
+
+@require_safe
+def share_mastodon(request, pk):
+    """Ask which Mastodon server the reader uses, then send them to its share page.
+
+    `?server=` is checked to be a plain host name (articles.sharing), so this
+    redirects only to `https://<that host>/share`; anything else is shown
+    back with a message (400), never followed.
+    """
+    article = get_object_or_404(
+        Article.objects.published().only("headline", "slug", "published_at"), pk=pk
+    )
+    raw = request.GET.get("server")
+    context = {"article": article, "server": (raw or "")[:300], "error": ""}
+    if raw is not None:
+        server = mastodon_server_clean(raw)
+        if server:
+            url = request.build_absolute_uri(article.get_absolute_url())
+            return redirect(mastodon_share_url(server=server, url=url, title=article.headline))
+        context["error"] = (
+            "That does not look like a Mastodon server. Type its address, such as mastodon.social."
+        )
+        return render(request, "articles/share_mastodon.html", context, status=400)
+    return render(request, "articles/share_mastodon.html", context)
 
 
 def reader_key(request: HttpRequest) -> str:

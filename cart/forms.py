@@ -21,6 +21,25 @@ class QuantityForm(forms.Form):
     )
 
 
+LINE_QUANTITY_ERROR = f"Enter a whole number from 0 to {MAX_QUANTITY} (0 removes the item)."
+
+
+class CartLineForm(QuantityForm):
+    """A cart line's new quantity: 0 removes the line, as readers expect of a cart."""
+
+    quantity = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_QUANTITY,
+        error_messages={
+            "required": LINE_QUANTITY_ERROR,
+            "invalid": LINE_QUANTITY_ERROR,
+            "min_value": LINE_QUANTITY_ERROR,
+            "max_value": LINE_QUANTITY_ERROR,
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 3}),
+    )
+
+
 class AddToCartForm(QuantityForm):
     """
     Add a product to the cart. The quantity may be left out (the shop's list

@@ -10,14 +10,14 @@ for it (cart/static/cart/cart.js), so adding need not reload the page.
 from http import HTTPStatus
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import DetailView, ListView
 
 from cart import services
 from cart.cart import Cart
-from cart.forms import AddToCartForm, QuantityForm
+from cart.forms import AddToCartForm, CartLineForm
 from cart.models import MAX_QUANTITY, Product
 from newsroom.pagecache import cacheable
 
@@ -45,9 +45,16 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def cart_add(request: HttpRequest, product_id: int) -> HttpResponse:
     product = get_object_or_404(Product, pk=product_id)
+    if request.method != "POST":
+        # A pasted or followed link: adding takes a button press (a POST), so
+        # show the product with its button rather than an empty 405 page.
+        if not product.is_active:
+            raise Http404("No such product.")
+        messages.info(request, f"To add {product.name} to your cart, use the “Add to cart” button.")
+        return redirect(product)
     form = AddToCartForm(request.POST, product=product)
     if not form.is_valid():
         # An inactive product is "not found" in the shop; a bad quantity is a bad request.
@@ -78,7 +85,7 @@ def _render_cart(
     request: HttpRequest,
     cart: Cart,
     *,
-    invalid: QuantityForm | None = None,
+    invalid: CartLineForm | None = None,
     invalid_product_id: int | None = None,
 ) -> HttpResponse:
     """The cart page; `invalid` is a quantity form with errors to show on its line."""
@@ -87,7 +94,7 @@ def _render_cart(
             "line": line,
             "form": invalid
             if line.product.pk == invalid_product_id
-            else QuantityForm(
+            else CartLineForm(
                 initial={"quantity": line.quantity}, auto_id=f"id_line_{line.product.pk}_%s"
             ),
         }
@@ -120,9 +127,13 @@ def cart_update(request: HttpRequest, product_id: int) -> HttpResponse:
             request, f"{product.name} is no longer available and was removed from your cart."
         )
         return redirect("cart:detail")
-    form = QuantityForm(request.POST, auto_id=f"id_line_{product.pk}_%s")
+    form = CartLineForm(request.POST, auto_id=f"id_line_{product.pk}_%s")
     if not form.is_valid():
         return _render_cart(request, cart, invalid=form, invalid_product_id=product.pk)
+    if form.cleaned_data["quantity"] == 0:
+        services.cart_remove(cart=cart, product=product)
+        messages.success(request, f"Removed {product.name} from your cart.")
+        return redirect("cart:detail")
     services.cart_set_quantity(cart=cart, product=product, quantity=form.cleaned_data["quantity"])
     messages.success(request, f"{product.name}: quantity set to {form.cleaned_data['quantity']}.")
     return redirect("cart:detail")

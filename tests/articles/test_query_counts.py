@@ -24,7 +24,7 @@ BUDGETS = {
     "author": 5,
     "year": 5,
     "month": 5,  # + the neighbouring months with stories, one aggregate
-    "search": 4,
+    "search": 5,  # + the tags of the results, for matching topic pages
     "feed": 3,
     "feed_atom": 3,
     "sitemap": 9,  # + the archive years

@@ -11,6 +11,9 @@ pytestmark = pytest.mark.django_db
 
 BAD_QUANTITIES = ["0", "-1", "100", "abc", "1.5", "", " ", "1e2", "99999999999999999999"]
 QUANTITY_ERROR = "Enter a whole number from 1 to 99."
+#: On the cart page 0 is allowed (it removes the line).
+BAD_LINE_QUANTITIES = [quantity for quantity in BAD_QUANTITIES if quantity != "0"]
+LINE_QUANTITY_ERROR = "Enter a whole number from 0 to 99 (0 removes the item)."
 
 
 @pytest.mark.parametrize("quantity", BAD_QUANTITIES)
@@ -32,7 +35,7 @@ def test_add_with_bad_quantity_adds_nothing(client, quantity):
     assert not session_cart(client)
 
 
-@pytest.mark.parametrize("quantity", BAD_QUANTITIES)
+@pytest.mark.parametrize("quantity", BAD_LINE_QUANTITIES)
 def test_update_with_bad_quantity_shows_a_form_error_on_the_cart_page(client, quantity):
     product = ProductFactory()
     client.post(f"/cart/add/{product.pk}/", {"quantity": "4"})
@@ -41,11 +44,11 @@ def test_update_with_bad_quantity_shows_a_form_error_on_the_cart_page(client, qu
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     page = response.content.decode()
-    assert QUANTITY_ERROR in page
+    assert LINE_QUANTITY_ERROR in page
     assert "Your cart" in page
 
 
-@pytest.mark.parametrize("quantity", BAD_QUANTITIES)
+@pytest.mark.parametrize("quantity", BAD_LINE_QUANTITIES)
 def test_update_with_bad_quantity_keeps_the_old_quantity(client, quantity):
     product = ProductFactory()
     client.post(f"/cart/add/{product.pk}/", {"quantity": "4"})
@@ -62,7 +65,7 @@ def test_update_without_quantity_is_a_form_error(client):
     response = client.post(f"/cart/update/{product.pk}/", {})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert QUANTITY_ERROR in response.content.decode()
+    assert LINE_QUANTITY_ERROR in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -266,7 +266,6 @@ def test_placing_an_order_after_a_product_went_off_sale_shows_the_summary_again(
 @pytest.mark.parametrize(
     "path",
     [
-        "/cart/add/{pk}/",
         "/cart/update/{pk}/",
         "/cart/remove/{pk}/",
         "/cart/clear/",
@@ -279,6 +278,34 @@ def test_changes_refuse_get(client, path):
     response = client.get(path.format(pk=product.pk))
 
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_pasted_add_link_lands_on_the_product_with_a_message(client):
+    product = ProductFactory(name="Newsroom mug")
+
+    response = client.get(f"/cart/add/{product.pk}/", follow=True)
+
+    assert response.redirect_chain == [(product.get_absolute_url(), HTTPStatus.FOUND)]
+    page = response.content.decode()
+    assert "To add Newsroom mug to your cart, use the “Add to cart” button." in page
+    assert not session_cart(client)
+
+
+def test_pasted_add_link_to_a_retired_product_is_404(client):
+    product = ProductFactory(is_active=False)
+
+    assert client.get(f"/cart/add/{product.pk}/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_quantity_0_removes_the_line(client):
+    kept, removed = ProductFactory(), ProductFactory(name="Tote bag")
+    client.post(f"/cart/add/{kept.pk}/", {"quantity": "2"})
+    client.post(f"/cart/add/{removed.pk}/", {"quantity": "3"})
+
+    response = client.post(f"/cart/update/{removed.pk}/", {"quantity": "0"}, follow=True)
+
+    assert session_cart(client) == {str(kept.pk): 2}
+    assert "Removed Tote bag from your cart." in response.content.decode()
 
 
 def test_changes_need_a_csrf_token():
