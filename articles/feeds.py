@@ -104,7 +104,10 @@ def story_lead_image(article: Article, *, origin: str) -> dict | None:
     """The lead image for feeds: `url`, `width`, `height` (pixels), `length` (bytes, 0 if the
     storage cannot say), `mime_type`; the rendition browsers get by default. None without one.
     """
-    if not article.lead_image:
+    # The pages' rule (includes/lead_image.html): no picture whose size is
+    # unknown, as when its file could not be read when it was saved.
+    known_size = article.lead_image_width and article.lead_image_height
+    if not article.lead_image or not (article.lead_image_sizes or known_size):
         return None
     default = article.lead_image_default
     storage = article.lead_image.storage
