@@ -2,8 +2,8 @@
 Full-text search over stories: the one place with raw SQL.
 
 One interface, two engines: SQLite's FTS5 (the index and its triggers come
-from migrations 0002 and 0010) and PostgreSQL's full-text search (a GIN index
-on the same weighted vector as `SEARCH_VECTOR`, from migration 0010). Both
+from migrations 0002 and 0011) and PostgreSQL's full-text search (a GIN index
+on the same weighted vector as `SEARCH_VECTOR`, from migration 0011). Both
 index the headline, the standfirst, the body text and `search_names` (the
 byline, section and tag names), so a reader finds a writer or a topic by
 name. Both fold accents both ways: `Tomas` finds `Tomás` and `Tomás` finds
@@ -49,7 +49,7 @@ MAX_TERMS = 12
 FTS_TABLE = "articles_article_fts"
 #: bm25 weights for the FTS5 columns: headline, standfirst, body text, names.
 FTS_WEIGHTS = (10.0, 4.0, 1.0, 8.0)
-#: PostgreSQL text search configuration: English stemming after unaccent (migration 0010).
+#: PostgreSQL text search configuration: English stemming after unaccent (migration 0011).
 SEARCH_CONFIG = "newsroom_english"
 
 SEARCH_VECTOR = (
@@ -366,7 +366,7 @@ def search_index_rebuild() -> None:
     """
     if connection.vendor != "sqlite":
         return
-    migration = import_module("articles.migrations.0010_search_covers_names_and_accents")
+    migration = import_module("articles.migrations.0011_search_covers_names_and_accents")
     with connection.cursor() as cursor:
         for statement in migration.SQLITE_CREATE:
             cursor.execute(statement)

@@ -150,7 +150,7 @@ def search_index_backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0009_backfill_image_dimensions")]
+    dependencies = [("articles", "0010_hourly_view_counts")]
 
     operations = [
         migrations.AddField(
