@@ -18,8 +18,8 @@ from tests.articles.factories import (
     AuthorFactory,
     SectionFactory,
     TagFactory,
-    UserFactory,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +255,7 @@ def test_no_results_page_query_budget(client, warm_site_caches, django_assert_ma
 def test_admin_search_finds_drafts_by_accentless_byline(client, tomas):
     draft = ArticleFactory(headline="Quay works", authors=[tomas], draft=True)
     ArticleFactory(headline="Other draft", draft=True)
-    client.force_login(UserFactory(groups=["Editor"]))
+    client.force_login(UserFactory(editor=True))
 
     response = client.get(reverse("admin:articles_article_changelist"), {"q": "Tomas"})
 
@@ -264,7 +264,7 @@ def test_admin_search_finds_drafts_by_accentless_byline(client, tomas):
 
 def test_admin_search_does_not_use_like_over_the_story_table(client):
     ArticleFactory(headline="Quay works", draft=True)
-    client.force_login(UserFactory(groups=["Editor"]))
+    client.force_login(UserFactory(editor=True))
 
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("admin:articles_article_changelist"), {"q": "quay"})

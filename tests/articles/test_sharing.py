@@ -65,10 +65,10 @@ def test_story_page_shows_share_links_and_no_third_party_script(client):
 
 
 def test_preview_has_no_share_links(client):
-    from tests.articles.factories import UserFactory
+    from tests.factories import UserFactory
 
     story = ArticleFactory(draft=True)
-    client.force_login(UserFactory(groups=["Editor"]))
+    client.force_login(UserFactory(editor=True))
 
     page = client.get(reverse("articles:preview", kwargs={"pk": story.pk})).content.decode()
 
