@@ -4,6 +4,7 @@ from django import template
 from django.core.cache import cache
 from django.db import DatabaseError
 
+from articles.models import Article
 from articles.navigation import section_nav
 
 register = template.Library()
@@ -39,8 +40,6 @@ def latest_stories(context, count: int = 5):
     key = f"{LATEST_STORIES_KEY}:{count}"
     stories = cache.get(key)
     if stories is None:
-        from articles.models import Article
-
         newest = Article.objects.published().only("headline", "slug", "published_at")
         try:
             stories = [
