@@ -33,6 +33,9 @@ def environment(**extra: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
+        # These tests post many beacons from one address to count them across
+        # processes; the per-address ceiling has its own tests.
+        "VIEWS_PER_ADDRESS_PER_MINUTE": "1000",
         **extra,
     }
 
@@ -120,7 +123,12 @@ class Server:
             f"/api/views/{pk}/",
             body="",
             headers={
-                "User-Agent": f"Mozilla/5.0 (X11; Linux x86_64) Reader/{reader}",
+                # A browser's User-Agent, one per reader (words such as "Reader"
+                # would mark it as a crawler, which is not counted).
+                "User-Agent": (
+                    f"Mozilla/5.0 (X11; Linux x86_64; rv:{100 + reader}.0) "
+                    f"Gecko/20100101 Firefox/{100 + reader}.0"
+                ),
                 "Origin": f"http://127.0.0.1:{self.port}",
                 "Sec-Fetch-Site": "same-origin",
                 "Content-Type": "text/plain",
