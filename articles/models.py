@@ -143,8 +143,11 @@ class Author(TextFieldsCleanedOnSave, models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        # Forbidden characters first: removing them can leave spaces at the
+        # ends, which the byline's own cleaning then trims.
+        text_fields_clean(self)
         self.name = person_name_clean(self.name)  # a byline: no bidi controls
-        super().save(*args, **kwargs)  # TextFieldsCleanedOnSave cleans every text field
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
