@@ -16,7 +16,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.site.servers import SEED_STORY, UNPUBLISH_STORY, Server, environment, manage
+from tests.site.servers import (
+    SEED_STORY,
+    UNPUBLISH_STORY,
+    Server,
+    environment,
+    free_port,
+    manage,
+)
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 CACHE_URL = os.environ.get("CACHE_URL", "")
@@ -26,7 +33,7 @@ pytestmark = pytest.mark.skipif(
     reason="two instances need one PostgreSQL and one Redis: set DATABASE_URL and CACHE_URL",
 )
 
-PORTS = (8122, 8123)
+PORTS = (free_port(), free_port())
 
 SEED_PRODUCT = """
 from cart.models import Product

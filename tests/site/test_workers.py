@@ -10,9 +10,16 @@ from http import HTTPStatus
 
 import pytest
 
-from tests.site.servers import SEED_STORY, UNPUBLISH_STORY, Server, environment, manage
+from tests.site.servers import (
+    SEED_STORY,
+    UNPUBLISH_STORY,
+    Server,
+    environment,
+    free_port,
+    manage,
+)
 
-PORT = 8120
+PORT = free_port()
 
 
 @pytest.fixture(scope="module")
