@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import TermsOfUse
 from tests.accounts.factories import TermsOfUseFactory
@@ -53,19 +54,19 @@ def test_editor_previews_then_confirms_a_new_version(
     page.goto(f"{live_server.url}/admin/accounts/termsofuse/{draft.pk}/change/")
 
     page.get_by_role("link", name="Preview").click()
-    assert page.get_by_text("Preview of version 2026-02 (draft).").is_visible()
-    assert page.get_by_text("We added a rule against spam.").first.is_visible()
+    expect(page.get_by_text("Preview of version 2026-02 (draft).")).to_be_visible()
+    expect(page.get_by_text("We added a rule against spam.").first).to_be_visible()
     page.get_by_role("link", name="Back to the version in the admin").click()
 
     page.get_by_role("link", name="Put into effect…").click()
-    assert page.get_by_text("2 reader accounts", exact=True).is_visible()
+    expect(page.get_by_text("2 reader accounts", exact=True)).to_be_visible()
     page.get_by_role("button", name="Put version 2026-02 into effect").click()
-    assert page.get_by_text("Tick the box to confirm").is_visible()
+    expect(page.get_by_text("Tick the box to confirm")).to_be_visible()
     assert TermsOfUse.objects.get(pk=draft.pk).is_draft
 
     page.get_by_label("I have previewed version 2026-02").check()
     page.get_by_role("button", name="Put version 2026-02 into effect").click()
-    assert page.get_by_text("Version 2026-02 is now in force.").is_visible()
+    expect(page.get_by_text("Version 2026-02 is now in force.")).to_be_visible()
     assert TermsOfUse.objects.current().pk == draft.pk
     assert csp_violations == []
 
