@@ -8,14 +8,14 @@ Every public page, feed, sitemap, search and count goes through that queryset.
 """
 
 import math
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Sum
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -277,6 +277,7 @@ ARTICLE_HISTORY = StoryHistoricalRecords(
         "search_names",
         "lead_image_renditions",
         "updated_at",
+        "published_on",
     ],
     m2m_fields=["tags", "authors"],
 )
@@ -357,6 +358,13 @@ class Article(models.Model):
         blank=True,
         help_text="A time in the future schedules the story: readers see it from then on.",
     )
+    published_on = models.DateField(
+        "publication day",
+        null=True,
+        editable=False,
+        help_text="The day of the publication time in the site's time zone (TIME_ZONE) "
+        "when the story was saved: a slug is unique on its day.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -394,10 +402,18 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_article", "Can publish and schedule stories")]
         constraints = [
-            # The address is /yyyy/mm/dd/slug/: a slug is unique on its day.
+            # The address is /yyyy/mm/dd/slug/: a slug is unique on its day. The
+            # day is a stored column (`published_on`, derived in save()), not
+            # an index on TruncDate(published_at): that bakes in the time zone of the
+            # `migrate` that built it, so after a change of TIME_ZONE the
+            # database and the form's validation disagreed about "the same
+            # day" and the save ended in an IntegrityError. Slug first: the
+            # same index finds a story by its address. Written with F() so that
+            # SQLite adds it with CREATE UNIQUE INDEX: a `fields=` constraint
+            # makes Django rebuild the table, which drops the search triggers.
             models.UniqueConstraint(
-                TruncDate("published_at"),
-                "slug",
+                F("slug"),
+                F("published_on"),
                 name="articles_article_unique_slug_per_day",
                 violation_error_message="Another story published that day has this slug.",
             ),
@@ -417,7 +433,17 @@ class Article(models.Model):
                 violation_error_message="The focal point is a percentage, from 0 to 100.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="articles_live_idx")]
+        indexes = [
+            # Lists, feeds and previous/next walk (published_at, id) from the
+            # newest down (keyset order); the status filter rides along.
+            models.Index(fields=["status", "published_at", "id"], name="articles_live_keyset_idx"),
+            # The admin's story list (every status) in the same order.
+            models.Index(fields=["published_at", "id"], name="articles_published_at_id_idx"),
+            # A section's page and its block on the front page.
+            models.Index(
+                fields=["section", "published_at", "id"], name="articles_section_keyset_idx"
+            ),
+        ]
 
     def __str__(self):
         return self.headline
@@ -430,6 +456,7 @@ class Article(models.Model):
         self.body_text = html_to_text(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        self.published_on = publication_day(self.published_at)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -504,6 +531,15 @@ class Article(models.Model):
         for field in record._history_m2m_fields:
             getattr(record, field.name).all().delete()
         ARTICLE_HISTORY.create_historical_record_m2ms(record, self)
+
+    def validate_constraints(self, exclude=None):
+        # `published_on` is derived from `published_at` and is in no form, so
+        # Django would skip the unique slug-per-day rule whenever it validates
+        # a form. Derive it first and check it with the fields it comes from.
+        self.published_on = publication_day(self.published_at)
+        if exclude and not {"slug", "published_at"} <= set(exclude):
+            exclude = set(exclude) - {"published_on"}
+        super().validate_constraints(exclude=exclude)
 
     def clean(self):
         if self.lead_image and not self.lead_image_alt.strip():
@@ -596,36 +632,52 @@ class Article(models.Model):
         return self.seo_description or self.standfirst
 
     def related(self, limit: int = 4):
-        """Other live stories from the same section or sharing a tag, newest first."""
+        """Other live stories from the same section or sharing a tag, newest first.
+
+        The tag test is a correlated EXISTS (one probe of the tag table's
+        (article, tag) index per story walked, newest first, until `limit`
+        match), not a join: a join needs DISTINCT, which sorts every story of
+        the section and its tags before the LIMIT applies.
+        """
         tag_ids = [tag.pk for tag in self.tags.all()]
+        shares_a_tag = Exists(
+            Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids)
+        )
         return (
             Article.objects.published()
-            .filter(Q(section_id=self.section_id) | Q(tags__in=tag_ids))
+            .filter(Q(section_id=self.section_id) | shares_a_tag)
             .exclude(pk=self.pk)
-            .for_cards()
-            .distinct()[:limit]
+            .for_cards()[:limit]
         )
 
     def previous_published(self):
+        """The next older live story in (published_at, id) order, or None.
+
+        A row-value (keyset) comparison, `(published_at, id) < (%s, %s)`, which
+        SQLite and PostgreSQL answer by walking the keyset index from this
+        story; the equivalent `OR` of two conditions made SQLite scan and sort.
+        """
         return (
             Article.objects.published()
-            .filter(
-                Q(published_at__lt=self.published_at)
-                | Q(published_at=self.published_at, pk__lt=self.pk)
-            )
+            .filter(TupleLessThan(Tuple(F("published_at"), F("id")), (self.published_at, self.pk)))
             .order_by("-published_at", "-pk")
             .only("headline", "slug", "published_at")
             .first()
         )
 
     def next_published(self):
+        """The next newer live story in (published_at, id) order, or None."""
         return (
             Article.objects.published()
             .filter(
-                Q(published_at__gt=self.published_at)
-                | Q(published_at=self.published_at, pk__gt=self.pk)
+                TupleGreaterThan(Tuple(F("published_at"), F("id")), (self.published_at, self.pk))
             )
             .order_by("published_at", "pk")
             .only("headline", "slug", "published_at")
             .first()
         )
+
+
+def publication_day(moment: datetime | None) -> date | None:
+    """The calendar day of `moment` in the current time zone (TIME_ZONE), or None."""
+    return timezone.localdate(moment) if moment is not None else None

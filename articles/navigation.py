@@ -13,16 +13,21 @@ from django.db import DatabaseError
 
 from articles.models import Section
 
-SECTION_NAV_KEY = "articles:section-nav"
+SECTION_NAV_KEY = "articles:section-nav:2"  # 2: items carry the pk
 
 
 def section_nav() -> list[dict[str, str]]:
-    """[{"name": ..., "url": ...}] for every section, in section order."""
+    """[{"pk": ..., "name": ..., "url": ..., "slug": ...}] for every section, in section order."""
     items = cache.get(SECTION_NAV_KEY)
     if items is None:
         try:
             items = [
-                {"name": section.name, "url": section.get_absolute_url(), "slug": section.slug}
+                {
+                    "pk": section.pk,
+                    "name": section.name,
+                    "url": section.get_absolute_url(),
+                    "slug": section.slug,
+                }
                 for section in Section.objects.only("name", "slug")
             ]
         except DatabaseError:

@@ -1,17 +1,48 @@
-"""Sitemaps for search engines: every public page, and a Google News sitemap."""
+"""
+Sitemaps for search engines: every public page, every story, and a Google News sitemap.
 
+`/sitemap.xml` is a sitemap index (https://www.sitemaps.org/protocol.html#index)
+over child sitemaps:
+
+* `/sitemap-pages.xml`: the front page, sections, tags, authors and year archives
+  (Django's sitemap framework; a few hundred entries at most);
+* `/sitemap-stories-<yyyy>-<mm>.xml`: the stories published in one month (in
+  the site's time zone), each with its `lastmod`, newest month first in the
+  index. A child holds at most `STORY_SITEMAP_LIMIT` (50,000, the protocol's
+  limit) URLs; a month with more continues on `?p=2`, `?p=3`, ....
+
+Nothing here grows with the archive but the index (one entry per month):
+the months with stories come from one query with an EXISTS per month (an
+index seek each) between the earliest and latest publication (two seeks),
+never from DISTINCT over a truncated date; a child reads one month's range of
+the keyset index, streams its rows (`iterator()`) and writes the XML itself,
+so a worker's memory is bounded by one child, whatever the archive's size.
+"""
+
+import datetime
 from datetime import timedelta
+from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
+from articles.dates import DateOutOfRange, month_range
 from articles.models import Article, Author, Section, Tag
+from newsroom.pagination import canonical_number
+from newsroom.text import xml_safe
 
 #: Google News only wants stories from the last two days.
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
+#: URLs per story sitemap: the sitemap protocol's maximum.
+STORY_SITEMAP_LIMIT = 50_000
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XML_CONTENT_TYPE = "application/xml; charset=utf-8"
 
 
 class HomeSitemap(Sitemap):
@@ -23,17 +54,6 @@ class HomeSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
-
-
-class ArticleSitemap(Sitemap):
-    changefreq = "daily"
-    priority = 0.8
-
-    def items(self):
-        return Article.objects.published().only("slug", "published_at", "updated_at")
-
-    def lastmod(self, item):
-        return item.updated_at
 
 
 class SectionSitemap(Sitemap):
@@ -77,8 +97,7 @@ class ArchiveYearSitemap(Sitemap):
     priority = 0.2
 
     def items(self):
-        # A list: a handful of years, and one query rather than a COUNT and a SELECT.
-        return [day.year for day in Article.objects.published().dates("published_at", "year")]
+        return sorted({month.year for month, _ in story_months()})
 
     def location(self, item):
         return reverse("articles:archive_year", kwargs={"year": item})
@@ -100,11 +119,141 @@ class NewsSitemap(Sitemap):
         return item.updated_at
 
 
-SITEMAPS = {
+#: The small child: every page that is not a story.
+PAGE_SITEMAPS = {
     "home": HomeSitemap,
-    "articles": ArticleSitemap,
     "sections": SectionSitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
     "archive-years": ArchiveYearSitemap,
 }
+
+
+def story_months() -> list[tuple[datetime.date, int]]:
+    """(first day of the month, child pages) for each local month with live stories,
+    newest first.
+
+    Three queries whatever the archive's size: the earliest and latest
+    publication times (two index seeks), then, per month between them, the
+    ids of its first and last story (index seeks; none: no story). A month needs
+    a second page only when it may hold more than STORY_SITEMAP_LIMIT stories,
+    judged from those ids (ids grow as stories are written; a month's extra
+    page that turns out empty answers an empty list, never a 404).
+    """
+    live = Article.objects.published().order_by()
+    first = live.order_by("published_at", "pk").values_list("pk", "published_at").first()
+    last = live.order_by("-published_at", "-pk").values_list("published_at", flat=True).first()
+    if first is None or last is None:
+        return []
+    host_pk, first_at = first
+    month = timezone.localtime(first_at).date().replace(day=1)
+    last = timezone.localtime(last).date().replace(day=1)
+    columns = {}
+    while month <= last:
+        try:
+            start, end = month_range(month.year, month.month)
+        except DateOutOfRange:
+            pass
+        else:
+            in_month = live.filter(published_at__gte=start, published_at__lt=end)
+            key = f"{month:%Y%m}"
+            columns[f"lo{key}"] = Subquery(in_month.order_by("published_at", "pk").values("pk")[:1])
+            columns[f"hi{key}"] = Subquery(
+                in_month.order_by("-published_at", "-pk").values("pk")[:1]
+            )
+        month = (month + timedelta(days=32)).replace(day=1)
+    if not columns:
+        return []
+    # One row to hang the subqueries on: the first story, found by its id.
+    found = Article.objects.filter(pk=host_pk).annotate(**columns).values(*columns).first()
+    months = []
+    for name in columns:
+        if name.startswith("lo") and found[name] is not None:
+            key = name[2:]
+            span = abs(found[f"hi{key}"] - found[f"lo{key}"]) + 1
+            first_day = datetime.date(int(key[:4]), int(key[4:]), 1)
+            months.append((first_day, -(-span // STORY_SITEMAP_LIMIT)))
+    return months[::-1]
+
+
+@require_safe
+def pages_sitemap(request: HttpRequest) -> HttpResponse:
+    """/sitemap-pages.xml: every page that is not a story (one page: no `?p=`)."""
+    if request.GET:
+        raise Http404("This sitemap has one page.")
+    return sitemap(request, sitemaps=PAGE_SITEMAPS)
+
+
+@require_safe
+def news_sitemap(request: HttpRequest) -> HttpResponse:
+    """/sitemap-news.xml: Google News's sitemap (one page: no `?p=`)."""
+    if request.GET:
+        raise Http404("This sitemap has one page.")
+    return sitemap(
+        request, sitemaps={"news": NewsSitemap}, template_name="articles/sitemap_news.xml"
+    )
+
+
+@require_safe
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the index of child sitemaps."""
+    base = request.build_absolute_uri("/")[:-1]
+    entries = [base + reverse("articles:sitemap_pages")]
+    for month, pages in story_months():
+        location = base + reverse(
+            "articles:sitemap_stories", kwargs={"year": month.year, "month": month.month}
+        )
+        entries.append(location)
+        entries.extend(f"{location}?p={page}" for page in range(2, pages + 1))
+    body = [f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n']
+    body.extend(
+        f"<sitemap><loc>{escape(xml_safe(location))}</loc></sitemap>\n" for location in entries
+    )
+    body.append("</sitemapindex>\n")
+    return HttpResponse("".join(body), content_type=XML_CONTENT_TYPE)
+
+
+@require_safe
+def story_sitemap(request: HttpRequest, year: str, month: str) -> HttpResponse:
+    """/sitemap-stories-<yyyy>-<mm>.xml: the month's live stories, oldest first, with lastmod.
+
+    At most STORY_SITEMAP_LIMIT URLs per page; `?p=` (canonical numbers only,
+    2 and up) pages through a month with more. A month with no live story is a 404.
+    """
+    raw_page = request.GET.get("p", "1")
+    page = canonical_number(raw_page)
+    if page is None or ("p" in request.GET and page == 1):
+        raise Http404("No such page.")
+    try:
+        start, end = month_range(int(year), int(month))
+    except DateOutOfRange as error:
+        raise Http404("No such month.") from error
+    limit = STORY_SITEMAP_LIMIT
+    rows = (
+        Article.objects.published()
+        .filter(published_at__gte=start, published_at__lt=end)
+        .order_by("published_at", "pk")
+        .values_list("slug", "published_at", "updated_at")[(page - 1) * limit : page * limit]
+    )
+    base = request.build_absolute_uri("/")[:-1]
+    prefixes: dict[datetime.date, str] = {}
+    body = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n']
+    for slug, published_at, updated_at in rows.iterator(chunk_size=2000):
+        day = timezone.localtime(published_at).date()
+        if day not in prefixes:
+            # The story's address without its slug, as get_absolute_url() builds it.
+            prefixes[day] = base + reverse(
+                "articles:article",
+                kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": "x"},
+            ).removesuffix("x/")
+        lastmod = (
+            (updated_at or published_at).astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        )
+        body.append(
+            f"<url><loc>{escape(xml_safe(prefixes[day] + slug + '/'))}</loc>"
+            f"<lastmod>{lastmod}</lastmod></url>\n"
+        )
+    if len(body) == 1 and page == 1:
+        raise Http404("No stories then.")
+    body.append("</urlset>\n")
+    return HttpResponse("".join(body), content_type=XML_CONTENT_TYPE)

@@ -1,8 +1,7 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from articles import feeds, views
-from articles.sitemaps import SITEMAPS, NewsSitemap
+from articles import feeds, sitemaps, views
+from newsroom import converters  # noqa: F401 (registers <id:...>)
 from newsroom.pagecache import PAGE_NUMBER, cacheable
 
 
@@ -38,9 +37,9 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("search/", views.search, name="search"),
-    path("share/<int:pk>/mastodon/", views.share_mastodon, name="share_mastodon"),
-    path("preview/<int:pk>/", views.article_preview, name="preview"),
-    path("api/views/<int:pk>/", views.view_beacon, name="view_beacon"),
+    path("share/<id:pk>/mastodon/", views.share_mastodon, name="share_mastodon"),
+    path("preview/<id:pk>/", views.article_preview, name="preview"),
+    path("api/views/<id:pk>/", views.view_beacon, name="view_beacon"),
     path("feed/", feeds.LatestStoriesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestStoriesAtomFeed(), name="feed_atom"),
     path("feed.json", feeds.json_feed, name="feed_json"),
@@ -52,14 +51,22 @@ urlpatterns = [
     path("author/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
     path(
         "sitemap.xml",
-        cacheable(query={"p": PAGE_NUMBER}, tags=["sitemaps", "lists"])(sitemap),
-        {"sitemaps": SITEMAPS},
+        cacheable(tags=["sitemaps", "lists"])(sitemaps.sitemap_index),
         name="sitemap",
     ),
     path(
+        "sitemap-pages.xml",
+        cacheable(tags=["sitemaps", "lists"])(sitemaps.pages_sitemap),
+        name="sitemap_pages",
+    ),
+    path(
+        "sitemap-stories-<yyyy:year>-<dd:month>.xml",
+        cacheable(query={"p": PAGE_NUMBER}, tags=["sitemaps", "lists"])(sitemaps.story_sitemap),
+        name="sitemap_stories",
+    ),
+    path(
         "sitemap-news.xml",
-        cacheable(tags=["sitemaps", "lists"])(sitemap),
-        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
+        cacheable(tags=["sitemaps", "lists"])(sitemaps.news_sitemap),
         name="sitemap_news",
     ),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -10,10 +10,9 @@ from http import HTTPStatus
 from crawlerdetect import CrawlerDetect
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Max, Min, Q, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models import Count, Exists, Q, Subquery
+from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,9 +25,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
+from django.views.generic.dates import MonthArchiveView as BaseMonthArchive
+from django.views.generic.dates import YearArchiveView as BaseYearArchive
 
 from articles import services
+from articles.dates import DateOutOfRange, day_range, local_midnight, month_range, year_range
 from articles.models import Article, Author, Section, Tag
+from articles.navigation import section_nav
 from articles.search import (
     MAX_QUERY_LENGTH,
     MAX_RESULTS,
@@ -41,6 +44,7 @@ from articles.search import (
 from articles.sharing import mastodon_server_clean, mastodon_share_url, share_links
 from newsroom.client import client_ip
 from newsroom.pagecache import PAGE_NUMBER, cacheable, tag_response
+from newsroom.pagination import MAX_PAGES, BoundedPaginator, paginate
 from newsroom.text import xml_safe_data
 
 STORIES_PER_PAGE = 12
@@ -58,19 +62,17 @@ def card_tags(stories) -> set[str]:
     return tags
 
 
-def paginate(request: HttpRequest, items, per_page: int):
-    """The page of `items` asked for by `?page=`; any page that does not exist is a 404."""
-    try:
-        return Paginator(items, per_page).page(request.GET.get("page", "1"))
-    except InvalidPage as error:
-        raise Http404("No such page.") from error
-
-
 class StoryListView(ListView):
-    """A paginated list of published stories; subclasses narrow it and name it."""
+    """A paginated list of published stories; subclasses narrow it and name it.
+
+    Pages are bounded (`newsroom.pagination`): one address per page, no
+    count over every story, no OFFSET deeper than MAX_PAGES pages.
+    """
 
     template_name = "articles/article_list.html"
     paginate_by = STORIES_PER_PAGE
+    paginator_class = BoundedPaginator
+    max_pages: int | None = MAX_PAGES
     context_object_name = "articles"
 
     def get_queryset(self):
@@ -85,9 +87,9 @@ class StoryListView(ListView):
         return tag_response(response, card_tags(context["object_list"]) | self.listing_tags())
 
     def paginate_queryset(self, queryset, page_size):
-        # Django's own accepts ?page=last; we want one address per page and a
-        # 404 for any other value.
-        page = paginate(self.request, queryset, page_size)
+        # Django's own accepts ?page=last and any spelling int() reads; we
+        # want one address per page and a 404 for any other value.
+        page = paginate(self.request, queryset, page_size, max_pages=self.max_pages)
         return page.paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -108,22 +110,39 @@ def home(request):
 
 
 def section_blocks(*, exclude: list[int]) -> list[dict]:
-    """The newest few stories of each section, in one query (a window function)."""
-    ranked = (
-        Article.objects.published()
-        .exclude(pk__in=exclude)
-        .for_cards()
-        .annotate(
-            place=Window(RowNumber(), partition_by="section_id", order_by=["-published_at", "-pk"])
+    """The newest few stories of each section not already in `exclude`.
+
+    One small subquery per section, each walking `articles_section_keyset_idx`
+    from the newest story and stopping after SECTION_BLOCK_SIZE rows, in one
+    query (`id IN (...) OR id IN (...)`), and one for their bylines. Ranking
+    every live story with a window function instead cost two temporary
+    B-trees over the whole archive.
+    """
+    section_ids = [item["pk"] for item in section_nav()]  # cached for the header
+    if not section_ids:
+        return []
+    newest = Q()
+    for section_id in section_ids:
+        newest |= Q(
+            pk__in=Article.objects.published()
+            .filter(section_id=section_id)
+            .exclude(pk__in=exclude)
+            .order_by("-published_at", "-pk")
+            .values("pk")[:SECTION_BLOCK_SIZE]
         )
-        .filter(place__lte=SECTION_BLOCK_SIZE)
-        .order_by("section__order", "section__name", "place")
+    # Sorted here: the database would sort these few rows in a temporary B-tree.
+    stories = sorted(
+        Article.objects.filter(newest).for_cards().order_by(),
+        key=lambda story: (story.published_at, story.pk),
+        reverse=True,
     )
-    blocks: dict[int, dict] = {}
-    for story in ranked:
-        blocks.setdefault(story.section_id, {"section": story.section, "stories": []})
-        blocks[story.section_id]["stories"].append(story)
-    return list(blocks.values())
+    blocks: dict[int, dict] = {section_id: {"stories": []} for section_id in section_ids}
+    for story in stories:
+        # setdefault: a section added since the header's list was cached.
+        block = blocks.setdefault(story.section_id, {"stories": []})
+        block["section"] = story.section
+        block["stories"].append(story)
+    return [block for block in blocks.values() if block["stories"]]
 
 
 def _article_context(request: HttpRequest, article: Article, *, preview: bool = False) -> dict:
@@ -151,13 +170,20 @@ def _article_context(request: HttpRequest, article: Article, *, preview: bool = 
 @cacheable()
 @require_safe
 def article_detail(request, year, month, day, slug):
+    """A story at its address, /yyyy/mm/dd/slug/ (the day in the site's time zone).
+
+    Found by its slug and a range on `published_at` (the local day's start
+    and end), which uses the slug index; `published_at__date=` wrapped the
+    column in a time-zone function that no index can serve.
+    """
     try:
-        published_on = datetime.date(int(year), int(month), int(day))
-    except ValueError as error:
+        start, end = day_range(datetime.date(int(year), int(month), int(day)))
+    except (ValueError, DateOutOfRange) as error:
         raise Http404("No such date.") from error
     article = (
         Article.objects.published()
-        .filter(slug=slug, published_at__date=published_on)
+        .filter(slug=slug, published_at__gte=start, published_at__lt=end)
+        .order_by("published_on", "pk")  # the slug index's own order: no sort
         .select_related("section")
         .with_bylines()
         .prefetch_related("tags")
@@ -307,81 +333,137 @@ class AuthorView(StoryListView):
         )
 
 
-@cacheable(query={"page": PAGE_NUMBER}, tags=["lists"])
-class YearArchiveView(StoryListView):
+class ArchiveMixin:
+    """What the year and month archives share: Django's generic date views over
+    live stories (`allow_empty=False`: a period with none is a 404), bounded
+    pages, and calendar edges that are a 404 in every time zone."""
+
+    date_field = "published_at"
+    allow_empty = False
+    allow_future = False
     template_name = "articles/archive.html"
+    context_object_name = "articles"
+    paginate_by = STORIES_PER_PAGE
+    paginator_class = BoundedPaginator
+    max_pages: int | None = MAX_PAGES
+    year_format = "%Y"
+    month_format = "%m"
 
     def get_queryset(self):
-        self.year = int(self.kwargs["year"])
-        if self.year < 1:
-            raise Http404("No such year.")
-        return super().get_queryset().filter(published_at__year=self.year)
+        return Article.objects.published().for_cards()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(heading=f"Stories from {self.year}", **kwargs)
-        if not context["paginator"].count:
-            raise Http404("Nothing was published then.")
-        context["months"] = (
-            Article.objects.published()
-            .filter(published_at__year=self.year)
-            .dates("published_at", "month")
-        )
-        return context
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate(self.request, queryset, page_size, max_pages=self.max_pages)
+        return page.paginator, page, page.object_list, page.has_other_pages()
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        return tag_response(response, card_tags(context["object_list"]))
 
-@cacheable(query={"page": PAGE_NUMBER}, tags=["lists"])
-class MonthArchiveView(StoryListView):
-    template_name = "articles/archive.html"
-
-    def get_queryset(self):
+    def _make_date_lookup_arg(self, value):
+        # Django's version makes local midnight aware but does not check that
+        # it exists in UTC: /0001/ in Tokyo or /9999/12/ in New York reached
+        # the database as a datetime Python cannot convert (OverflowError, 500).
         try:
-            self.month = datetime.date(int(self.kwargs["year"]), int(self.kwargs["month"]), 1)
-        except ValueError as error:
-            raise Http404("No such month.") from error
-        return (
-            super()
-            .get_queryset()
-            .filter(published_at__year=self.month.year, published_at__month=self.month.month)
-        )
+            return local_midnight(value)
+        except DateOutOfRange as error:
+            raise Http404("No such date.") from error
+
+    def get_dated_queryset(self, **lookup):
+        # No EXISTS query for allow_empty=False here: the one query each view
+        # makes about its period (which months have stories; the neighbouring
+        # months) finds no row for an empty period, and that is the 404.
+        return self.get_queryset().filter(**lookup)
+
+    def live_between(self, start, end):
+        """Live stories published in [start, end), with no ordering."""
+        return Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
+
+
+@cacheable(query={"page": PAGE_NUMBER}, tags=["lists"])
+class YearArchiveView(ArchiveMixin, BaseYearArchive):
+    """The stories of a year (newest first, bounded pages) and its months that have any."""
+
+    make_object_list = True
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # Which months have live stories: twelve EXISTS (index seeks) in one
+        # query, not DISTINCT over a truncated date of every story of the year.
+        year = int(self.get_year())
+        bounds = {}
+        for month in range(1, 13):
+            try:
+                bounds[month] = month_range(year, month)
+            except DateOutOfRange:
+                continue
+        flags = {
+            f"m{month}": Exists(self.live_between(start, end))
+            for month, (start, end) in bounds.items()
+        }
+        start, end = year_range(year)
+        row = self.live_between(start, end).order_by().annotate(**flags).values(*flags)[:1]
+        if not row:
+            raise Http404("Nothing was published then.")
+        return [datetime.date(year, month, 1) for month in bounds if row[0][f"m{month}"]]
+
+    def get_next_year(self, date):
+        return None  # not shown: the months are the way on
+
+    def get_previous_year(self, date):
+        return None
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(
-            heading=f"Stories from {self.month:%B %Y}", archive_year=self.month.year, **kwargs
+        year = kwargs["year"].year
+        return super().get_context_data(
+            heading=f"Stories from {year}", months=kwargs["date_list"], **kwargs
         )
-        if not context["paginator"].count:
-            raise Http404("Nothing was published then.")
-        context["previous_month"], context["next_month"] = neighbouring_months(self.month)
-        return context
 
 
-def neighbouring_months(month: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
-    """The nearest earlier and later months with published stories, in one query.
+@cacheable(query={"page": PAGE_NUMBER}, tags=["lists"])
+class MonthArchiveView(ArchiveMixin, BaseMonthArchive):
+    """The stories of a month (newest first) and links to the nearest months with stories."""
 
-    Months start at local midnight, as `published_at__month` filters count them.
-    """
-    start = _local_month_start(month.year, month.month)
-    end = _local_month_start(month.year + month.month // 12, month.month % 12 + 1)
-    bounds = {}
-    if start:
-        bounds["previous"] = Max("published_at", filter=Q(published_at__lt=start))
-    if end:
-        bounds["next"] = Min("published_at", filter=Q(published_at__gte=end))
-    found = Article.objects.published().aggregate(**bounds)
+    max_pages = None  # a month is bounded by the calendar: every story is reachable
 
-    def month_of(moment: datetime.datetime | None) -> datetime.date | None:
-        return timezone.localtime(moment).date().replace(day=1) if moment else None
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        return []  # the month page lists no days (and asks no DISTINCT over them)
 
-    return month_of(found.get("previous")), month_of(found.get("next"))
+    def get_next_month(self, date):
+        return self._neighbouring_months(date)[1]
 
+    def get_previous_month(self, date):
+        return self._neighbouring_months(date)[0]
 
-def _local_month_start(year: int, month: int) -> datetime.datetime | None:
-    """Midnight on the first of the month in the current time zone; None out of range."""
-    try:
-        moment = timezone.make_aware(datetime.datetime(year, month, 1))
-        moment.astimezone(datetime.UTC)  # as the database will store it
-    except (OverflowError, ValueError):  # before year 1 or after 9999
-        return None
-    return moment
+    def _neighbouring_months(self, month: datetime.date):
+        """The nearest earlier and later months with live stories, in one query."""
+        if not hasattr(self, "_neighbours"):
+            start, end = month_range(month.year, month.month)
+            live = Article.objects.published().order_by().values("published_at")
+            row = (
+                self.live_between(start, end)
+                .order_by()
+                .annotate(
+                    before=Subquery(
+                        live.filter(published_at__lt=start).order_by("-published_at")[:1]
+                    ),
+                    after=Subquery(live.filter(published_at__gte=end).order_by("published_at")[:1]),
+                )
+                .values("before", "after")[:1]
+            )
+            if not row:
+                raise Http404("Nothing was published then.")
+            found = row[0]
+            self._neighbours = tuple(
+                timezone.localtime(found[key]).date().replace(day=1) if found.get(key) else None
+                for key in ("before", "after")
+            )
+        return self._neighbours
+
+    def get_context_data(self, **kwargs):
+        month = kwargs["month"]
+        return super().get_context_data(
+            heading=f"Stories from {month:%B %Y}", archive_year=month.year, **kwargs
+        )
 
 
 @cacheable(query={"q": lambda q: q == clean_query(q), "page": PAGE_NUMBER}, tags=["lists"])

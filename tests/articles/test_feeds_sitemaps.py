@@ -26,6 +26,16 @@ def sitemap_locations(client, path):
     return [loc.text for loc in xml(client, path)[1].iter(f"{SITEMAP}loc")]
 
 
+def all_sitemap_locations(client):
+    """Every page the sitemap index leads to: the locations in each of its children."""
+    children = sitemap_locations(client, "/sitemap.xml")
+    return [
+        location
+        for child in children
+        for location in sitemap_locations(client, child.removeprefix("http://testserver"))
+    ]
+
+
 def test_rss_feed_lists_live_stories_newest_first(client):
     ArticleFactory(headline="Older", published_at=timezone.now() - timedelta(days=1))
     newer = ArticleFactory(headline="Newer", published_at=timezone.now() - timedelta(hours=1))
@@ -99,7 +109,7 @@ def test_sitemap_lists_home_live_stories_and_their_listings(client):
         authors=[AuthorFactory(slug="secret-author")],
     )
 
-    locations = sitemap_locations(client, "/sitemap.xml")
+    locations = all_sitemap_locations(client)
 
     assert "http://testserver/" in locations
     assert f"http://testserver{story.get_absolute_url()}" in locations
@@ -116,7 +126,7 @@ def test_sitemap_lists_the_years_with_live_stories(client):
     ArticleFactory(published_at=datetime(2026, 2, 1, tzinfo=UTC))
     ArticleFactory(draft=True, published_at=datetime(2024, 2, 1, tzinfo=UTC))
 
-    locations = sitemap_locations(client, "/sitemap.xml")
+    locations = all_sitemap_locations(client)
 
     assert [url for url in locations if url.rstrip("/").endswith(("2024", "2025", "2026"))] == [
         "http://testserver/2025/",
@@ -143,3 +153,78 @@ def test_news_sitemap_entries_have_publication_and_title(client):
     assert news.findtext(f"{NEWS}publication/{NEWS}name") == "Newsroom"
     assert news.findtext(f"{NEWS}publication/{NEWS}language") == "en"
     assert news.findtext(f"{NEWS}publication_date").startswith(str(timezone.now().year))
+
+
+# --- Every story in a child sitemap -------------------------------------------------
+
+
+def test_sitemap_index_lists_a_child_per_month_newest_first(client):
+    for month in (1, 3):
+        ArticleFactory(published_at=datetime(2026, month, 10, tzinfo=UTC))
+    ArticleFactory(draft=True, published_at=datetime(2026, 2, 10, tzinfo=UTC))
+
+    children = sitemap_locations(client, "/sitemap.xml")
+
+    assert children == [
+        "http://testserver/sitemap-pages.xml",
+        "http://testserver/sitemap-stories-2026-03.xml",
+        "http://testserver/sitemap-stories-2026-01.xml",
+    ]
+
+
+def test_story_sitemap_gives_every_story_its_lastmod(client):
+    stories = [
+        ArticleFactory(published_at=datetime(2026, 3, day, 12, tzinfo=UTC)) for day in (1, 2)
+    ]
+
+    _, urlset = xml(client, "/sitemap-stories-2026-03.xml")
+
+    entries = {
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+        for url in urlset.iter(f"{SITEMAP}url")
+    }
+    assert entries == {
+        f"http://testserver{story.get_absolute_url()}": story.updated_at.astimezone(UTC).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+        for story in stories
+    }
+
+
+def test_a_story_published_long_ago_is_in_a_child_sitemap(client, monkeypatch):
+    """The real limit is 50,000 URLs per child; at 5, a story published 95 stories
+    ago is as far back, in children, as one published 950,000 stories ago."""
+    monkeypatch.setattr("articles.sitemaps.STORY_SITEMAP_LIMIT", 5)
+    start = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    stories = [ArticleFactory(published_at=start - timedelta(minutes=10 * n)) for n in range(100)]
+    long_ago = stories[95]
+
+    children = sitemap_locations(client, "/sitemap.xml")
+    sizes = {
+        child: len(sitemap_locations(client, child.removeprefix("http://testserver")))
+        for child in children
+        if "stories" in child
+    }
+    locations = all_sitemap_locations(client)
+
+    assert f"http://testserver{long_ago.get_absolute_url()}" in locations
+    assert {f"http://testserver{story.get_absolute_url()}" for story in stories} <= set(locations)
+    assert max(sizes.values()) == 5
+    assert len(sizes) == 20
+
+
+@pytest.mark.parametrize("query", ["?p=1", "?p=02", "?p=%D9%A2", "?p=0"])
+def test_story_sitemap_pages_have_one_address(client, query, monkeypatch):
+    monkeypatch.setattr("articles.sitemaps.STORY_SITEMAP_LIMIT", 1)
+    for day in (1, 2):
+        ArticleFactory(published_at=datetime(2026, 3, day, tzinfo=UTC))
+
+    assert client.get("/sitemap-stories-2026-03.xml?p=2").status_code == HTTPStatus.OK
+    assert client.get(f"/sitemap-stories-2026-03.xml{query}").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_month_without_stories_has_no_sitemap(client):
+    ArticleFactory(published_at=datetime(2026, 3, 1, tzinfo=UTC))
+
+    assert client.get("/sitemap-stories-2026-04.xml").status_code == HTTPStatus.NOT_FOUND
+    assert client.get("/sitemap-pages.xml?p=2").status_code == HTTPStatus.NOT_FOUND

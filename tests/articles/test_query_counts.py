@@ -27,7 +27,9 @@ BUDGETS = {
     "search": 5,  # + the tags of the results, for matching topic pages
     "feed": 3,
     "feed_atom": 3,
-    "sitemap": 9,  # + the archive years
+    "sitemap": 3,  # the index: first and last story, then one EXISTS per month
+    "sitemap_pages": 9,  # sections, tags, authors (count + list each), years (2)
+    "sitemap_stories": 2,
     "sitemap_news": 2,
 }
 
@@ -65,6 +67,8 @@ def paths(article):
         "feed": "/feed/",
         "feed_atom": "/feed/atom/",
         "sitemap": "/sitemap.xml",
+        "sitemap_pages": "/sitemap-pages.xml",
+        "sitemap_stories": f"/sitemap-stories-{year}-{month}.xml",
         "sitemap_news": "/sitemap-news.xml",
     }
 

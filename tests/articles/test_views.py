@@ -66,7 +66,7 @@ def test_story_in_review_is_404(client):
         "/search/?q=story",
         "/feed/",
         "/feed/atom/",
-        "/sitemap.xml",
+        "/sitemap-stories-2026-02.xml",
         "/sitemap-news.xml",
     ],
 )
@@ -298,7 +298,7 @@ def test_header_sections_cost_no_query_once_cached(client):
     client.get("/")  # fills the cache
 
     with CaptureQueriesContext(connection) as queries:
-        client.get("/", {"page": "1"})
+        client.get("/", {"fresh": "1"})  # past the page cache
 
     assert queries.captured_queries
     assert not any('FROM "articles_section"' in query["sql"] for query in queries)

@@ -65,7 +65,7 @@ def test_default_database_is_sqlite_tuned_for_concurrency():
     result = settings_in_subprocess(
         production_env(), "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['OPTIONS']"
     )
-    assert "sqlite3" in result.stdout
+    assert result.stdout.startswith("newsroom.sqlite ")  # Django's backend + PRAGMA optimize
     assert "'transaction_mode': 'IMMEDIATE'" in result.stdout
     assert "journal_mode=WAL" in result.stdout
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.html import html_to_text, sanitise_html
-from articles.models import Article, Author, Byline, Section, Tag
+from articles.models import Article, Author, Byline, Section, Tag, publication_day
 
 BATCH_SIZE = 1000
 PLACES = ["harbour", "station", "market", "library", "seafront", "college", "hospital", "bridge"]
@@ -64,6 +64,7 @@ class Command(BaseCommand):
                     body = sanitise_html(
                         "".join(f"<p>{words.choice(SENTENCES)}</p>" for _ in range(4))
                     )
+                    published_at = now - timedelta(minutes=10 * n + 1)
                     batch.append(
                         Article(
                             headline=f"The {place} {event}",
@@ -73,7 +74,9 @@ class Command(BaseCommand):
                             body_text=html_to_text(body),
                             section=words.choice(sections),
                             status=Article.Status.PUBLISHED,
-                            published_at=now - timedelta(minutes=10 * n + 1),
+                            published_at=published_at,
+                            # bulk_create skips save(), which derives the day.
+                            published_on=publication_day(published_at),
                         )
                     )
                 created = Article.objects.bulk_create(batch, batch_size=BATCH_SIZE)

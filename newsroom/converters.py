@@ -1,0 +1,25 @@
+"""
+Path converters for numbers in addresses: one spelling per number.
+
+Django's `<int:...>` matches `[0-9]+`, so `/preview/7/` and `/preview/007/`
+are two addresses of one page, and a 30-digit id reaches the database, which
+cannot hold it. `<id:...>` takes only the canonical spelling (no leading zero)
+of a number that fits a 63-bit column; anything else does not match (404).
+"""
+
+from django.urls import register_converter
+
+
+class IdConverter:
+    """A database id in a path: 1 to 999,999,999,999,999,999 without leading zeros."""
+
+    regex = "[1-9][0-9]{0,17}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
+
+
+register_converter(IdConverter, "id")

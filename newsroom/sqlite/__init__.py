@@ -1,0 +1,1 @@
+"""Django's SQLite backend with current planner statistics (see `base.DatabaseWrapper`)."""
