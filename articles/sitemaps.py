@@ -31,8 +31,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from articles.context_processors import next_publication
 from articles.dates import DateOutOfRange, month_range
 from articles.models import Article, Author, Section, Tag
+from newsroom.pagecache import cache_until, may_be_cached
 from newsroom.pagination import canonical_number
 from newsroom.text import xml_safe
 
@@ -194,9 +196,17 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _cache_until_next_publication(request: HttpRequest) -> None:
+    # Written without a template, so the context processor that caps every
+    # list's cache lifetime at the next scheduled publication does not run.
+    if may_be_cached(request):
+        cache_until(request, next_publication())
+
+
 @require_safe
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """/sitemap.xml: the index of child sitemaps."""
+    _cache_until_next_publication(request)
     base = request.build_absolute_uri("/")[:-1]
     entries = [base + reverse("articles:sitemap_pages")]
     for month, pages in story_months():
@@ -220,6 +230,7 @@ def story_sitemap(request: HttpRequest, year: str, month: str) -> HttpResponse:
     At most STORY_SITEMAP_LIMIT URLs per page; `?p=` (canonical numbers only,
     2 and up) pages through a month with more. A month with no live story is a 404.
     """
+    _cache_until_next_publication(request)
     raw_page = request.GET.get("p", "1")
     page = canonical_number(raw_page)
     if page is None or ("p" in request.GET and page == 1):

@@ -227,4 +227,3 @@ def test_a_month_without_stories_has_no_sitemap(client):
     ArticleFactory(published_at=datetime(2026, 3, 1, tzinfo=UTC))
 
     assert client.get("/sitemap-stories-2026-04.xml").status_code == HTTPStatus.NOT_FOUND
-    assert client.get("/sitemap-pages.xml?p=2").status_code == HTTPStatus.NOT_FOUND
