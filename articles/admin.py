@@ -104,10 +104,10 @@ class ArticleAdmin(
         ids = search_articles(search_term, limit=MAX_RESULTS, published_only=False)
         return queryset.filter(pk__in=ids), False
 
-    @method_decorator(editor_csp_override)
     def get_changelist(self, request, **kwargs):
         return StoryChangeList
 
+    @method_decorator(editor_csp_override)
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         return super().changeform_view(request, object_id, form_url, extra_context)
 

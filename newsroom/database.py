@@ -4,6 +4,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+# Django's SQLite backend and ours on top of it (newsroom/sqlite/).
+SQLITE_ENGINES = frozenset({"django.db.backends.sqlite3", "newsroom.sqlite"})
+
 
 def sqlite_must_exist(alias: str = "default") -> None:
     """Make SQLite refuse to create a missing database file (issue 13.13).
@@ -17,7 +20,7 @@ def sqlite_must_exist(alias: str = "default") -> None:
     is passed straight to SQLite.
     """
     settings_dict = settings.DATABASES[alias]
-    if settings_dict["ENGINE"] != "django.db.backends.sqlite3":
+    if settings_dict["ENGINE"] not in SQLITE_ENGINES:
         return
     name = str(settings_dict["NAME"])
     if not name or name == ":memory:" or name.startswith("file:"):

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import User
+from articles.navigation import SECTION_NAV_KEY
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_404_page_has_a_search_box_and_the_latest_stories(client):
 def test_404_latest_stories_are_cached(client, django_assert_num_queries):
     ArticleFactory(headline="Ferry returns")
     client.get("/no-such-page/")
-    cache.delete("articles:section-nav")  # keep only the stories cached
+    cache.delete(SECTION_NAV_KEY)  # keep only the stories cached
 
     with django_assert_num_queries(1):  # the section navigation, not the stories
         page = client.get("/still-no-page/").content.decode()
