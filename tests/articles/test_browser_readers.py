@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.articles.factories import (
     ArticleFactory,
@@ -211,7 +212,7 @@ def test_copy_link_copies_the_story_address(live_server, browser, stories):
 
         page.locator(".share").get_by_role("link", name="Copy link").click()
 
-        assert page.locator("[data-share-status]").inner_text() == "Link copied."
+        expect(page.locator("[data-share-status]")).to_have_text("Link copied.")
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == live_server.url + stories.get_absolute_url()
     finally:
