@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from articles.admin_access import StoryAccessMixin
 from articles.admin_actions import StoryWorkflowActionsMixin
 from articles.admin_columns import StoryColumnsMixin
+from articles.admin_editors import CorrectionInline, PublicationFilter
 from articles.admin_forms import (
     ArticleAdminForm,
     BylineForm,
@@ -42,10 +43,12 @@ class BylineInline(admin.TabularInline):
     formset = BylineFormSet
     autocomplete_fields = ["author"]
     fields = ["author", "order"]
-    extra = 0
-    min_num = 1
+    extra = 0  # a draft may be saved without an author (no min_num)
     verbose_name = "author"
     verbose_name_plural = "authors (the byline, in order)"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None else 0  # a row to fill in on a new story's form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("form_class", WellFormedModelChoiceField)
@@ -62,8 +65,8 @@ class ArticleAdmin(
     SimpleHistoryAdmin,
 ):
     form = ArticleAdminForm
-    inlines = [BylineInline]
-    list_filter = ["status", "section", "authors", "published_at"]
+    inlines = [BylineInline, CorrectionInline]
+    list_filter = [PublicationFilter, "section", "authors", "published_at"]
     list_select_related = ["section"]
     # The search box searches the site's index (articles.search), drafts
     # included: see get_search_results(). The fields name what it covers.
@@ -94,7 +97,7 @@ class ArticleAdmin(
     class Media:
         # The changelist's headline column room; the body editor's accessible name.
         css = {"all": ["articles/admin.css"]}
-        js = ["articles/admin-body-editor.js"]
+        js = ["articles/admin-body-editor.js", "articles/admin-story-form.js"]
 
     def get_search_results(self, request, queryset, search_term):
         """The site's full-text index, not LIKE over every row: bounded at a million

@@ -54,11 +54,7 @@ class StoryAccessMixin:
         readonly = ["view_count", "created_by_name"]
         if not can_publish(request.user):
             readonly.append("published_at")
-        elif obj is not None and obj.is_live:
-            # The address (/date/slug/) of a live story must not change.
-            readonly.append("published_at")
-        if obj is not None and obj.is_live:
-            readonly.append("slug")
+        # A live story's slug and date may change: its old addresses answer 301.
         return readonly
 
     def get_prepopulated_fields(self, request, obj=None):

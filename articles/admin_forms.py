@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from articles.html import html_to_text
 from articles.models import Article, Byline
 from articles.services import byline_problems
 
@@ -68,7 +69,17 @@ class WellFormedModelMultipleChoiceField(WellFormedIdsMixin, forms.ModelMultiple
         return super()._check_values(value)
 
 
+#: Shown next to the body when a story without one is to be published.
+EMPTY_BODY_MESSAGE = (
+    "A story needs a body before it is published or scheduled; save it as a draft until then."
+)
+
+
 class ArticleAdminForm(forms.ModelForm):
+    """The story form. Besides Save, editors get two clear actions (the submit
+    buttons in change_form.html): "Publish now" (`_publish`: published, at once)
+    and "Schedule" (`_schedule`: published at the chosen future time)."""
+
     class Meta:
         model = Article
         fields = [
@@ -88,8 +99,22 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_description",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "published_at" in self.fields:
+            self.fields[
+                "published_at"
+            ].help_text += (
+                f" Times are in the site's time zone, {timezone.get_current_timezone_name()}."
+            )
+
     def clean(self):
         cleaned = super().clean()
+        self.publish_action_apply(cleaned)
+        if cleaned.get("status") == Article.Status.PUBLISHED and not html_to_text(
+            cleaned.get("body") or ""
+        ):
+            self.add_error("body", EMPTY_BODY_MESSAGE)
         # "Published" with no time means "now"; a time in the future schedules it.
         if (
             cleaned.get("status") == Article.Status.PUBLISHED
@@ -99,6 +124,28 @@ class ArticleAdminForm(forms.ModelForm):
             cleaned["published_at"] = timezone.now()
             self.instance.published_at = cleaned["published_at"]
         return cleaned
+
+    def publish_action_apply(self, cleaned: dict) -> None:
+        """Turn the "Publish now" or "Schedule" button into a status and a time."""
+        if "status" not in self.fields:
+            return
+        now = timezone.now()
+        if "_publish" in self.data:
+            cleaned["status"] = Article.Status.PUBLISHED
+            if "published_at" in self.fields and not (
+                cleaned.get("published_at") and cleaned["published_at"] <= now
+            ):
+                cleaned["published_at"] = now
+        elif "_schedule" in self.data:
+            when = cleaned.get("published_at")
+            if "published_at" not in self.fields or not when or when <= now:
+                self.add_error(
+                    "published_at" if "published_at" in self.fields else None,
+                    "To schedule the story, give a publication time in the future "
+                    f"(in {timezone.get_current_timezone_name()}).",
+                )
+                return
+            cleaned["status"] = Article.Status.PUBLISHED
 
 
 class BylineForm(forms.ModelForm):

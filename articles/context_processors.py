@@ -1,11 +1,15 @@
-"""What every page needs from the stories app beyond its own view's context."""
+"""What every page needs from the stories app beyond its own view's context:
+the cap set by the next scheduled publication, and the breaking-news banner."""
 
 import datetime
 
+from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
-from articles.models import Article
+from articles.models import Article, Banner
 from newsroom.pagecache import cache_until, fragment, may_be_cached
 
 
@@ -27,3 +31,53 @@ def page_cache_until(request: HttpRequest) -> dict:
     if may_be_cached(request):
         cache_until(request, next_publication())
     return {}
+
+
+BANNER_KEY = "articles:banner"
+#: Stored when no banner is current (None would read as "not cached").
+NO_BANNER = {}
+
+
+def banner_current() -> dict:
+    """The current breaking-news banner as {"text", "url", "expires_at"}, or {}.
+
+    Read through the cache (no query on a normal request), kept until the
+    banner expires; saving or deleting a banner forgets it (`banner_forget`).
+    """
+    current = cache.get(BANNER_KEY)
+    if current is not None and (not current or current["expires_at"] > timezone.now()):
+        return current
+
+    try:
+        found = Banner.objects.current().first()
+    except DatabaseError:
+        return NO_BANNER  # the error pages still render; remember nothing
+    if found is None:
+        cache.set(BANNER_KEY, NO_BANNER, None)
+        return NO_BANNER
+    current = {"text": found.text, "url": found.url, "expires_at": found.expires_at}
+    seconds = (found.expires_at - timezone.now()).total_seconds()
+    cache.set(BANNER_KEY, current, max(1, int(seconds) + 1))
+    return current
+
+
+def banner_forget(**kwargs) -> None:
+    cache.delete(BANNER_KEY)
+
+
+def banner(request: HttpRequest) -> dict:
+    """`banner`: the current breaking-news banner ({} when there is none).
+
+    A page that shows it may be cached only until it expires, so it disappears
+    on time from every cached copy (ours and the front cache). When none is
+    current there is nothing to wait for: saving a banner purges every page.
+    """
+
+    def shown() -> dict:
+        current = banner_current()
+        if current:
+            cache_until(request, current["expires_at"])
+        return current
+
+    # Lazy: read only by pages that show it (the admin's never do).
+    return {"banner": SimpleLazyObject(shown)}

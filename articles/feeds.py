@@ -25,7 +25,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from articles.context_processors import next_publication
-from articles.models import Article, Author, Section, Tag
+from articles.models import Article, Author, Correction, Section, Tag
 from newsroom.pagecache import cache_until, cacheable, may_be_cached
 from newsroom.text import XmlSafeAtomFeed, XmlSafeRssFeed, xml_safe_data
 
@@ -311,3 +311,37 @@ def json_feed(request):
         content_type="application/feed+json; charset=utf-8",
         json_dumps_params={"ensure_ascii": False},
     )
+@cacheable(tags=["feeds", "corrections"])
+class CorrectionsFeed(Feed):
+    """Every correction and update note on a live story, newest first (RSS 2.0).
+
+    Text goes out through newsroom.text's XML-safe feed types."""
+
+    feed_type = XmlSafeRssFeed
+    title = "Newsroom: corrections and updates"
+    link = reverse_lazy("articles:corrections")
+    description = "Corrections and updates to Newsroom stories, newest first."
+    feed_copyright = "Newsroom"
+
+    def items(self):
+        return Correction.objects.published()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return f"{item.get_kind_display()}: {item.article.headline}"
+
+    def item_description(self, item):
+        return item.text
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    # The note's anchor on the story page is its permanent id.
+    item_guid_is_permalink = True
+
+
+class CorrectionsAtomFeed(CorrectionsFeed):
+    feed_type = XmlSafeAtomFeed
+    subtitle = CorrectionsFeed.description

@@ -7,7 +7,9 @@ status says so *and* the publication time has come. A story with a future
 Every public page, feed, sitemap, search and count goes through that queryset.
 """
 
+import hashlib
 import math
+import secrets
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -23,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.html import html_to_text, sanitise_html
 from newsroom.images import UploadedImageField
+from newsroom.pagecache import purge
 from newsroom.text import TextFieldsCleanedOnSave, person_name_clean, text_fields_clean
 
 #: Words a reader gets through in a minute, for the reading time.
@@ -295,7 +298,7 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200,
         help_text="Part of the story's address, with its publication date. "
-        "It cannot change once the story is live.",
+        "If you change it on a live story, its old address forwards readers to the new one.",
     )
     standfirst = models.TextField(
         max_length=400,
@@ -458,6 +461,7 @@ class Article(models.Model):
             self.published_at = timezone.now()
         self.published_on = publication_day(self.published_at)
         super().save(*args, **kwargs)
+        self.addresses_record()
 
     def get_absolute_url(self):
         published = timezone.localtime(self.published_at)
@@ -471,6 +475,28 @@ class Article(models.Model):
             },
         )
 
+    def addresses_record(self) -> None:
+        """Remember the addresses (date and slug) readers have known this story by:
+        the one it had when loaded, if it was live then, and its current one if it
+        is live now. They keep answering: 301 to the current address, or 410 once
+        the story is unpublished or deleted (see `views.article_detail`)."""
+        loaded = getattr(self, "_address_loaded", None)
+        known = [loaded] if loaded else []
+        if self.is_live:
+            known.append((publication_day(self.published_at), self.slug))
+        for published_on, slug in dict.fromkeys(known):
+            ArticleAddress.objects.update_or_create(
+                published_on=published_on, slug=slug, defaults={"article": self}
+            )
+        self._address_loaded = self.live_address()
+
+    def live_address(self) -> tuple[date, str] | None:
+        """(date, slug) of its address if readers can see the story now, else None."""
+        fields = self.__dict__
+        if not all(name in fields for name in ("status", "published_at", "slug")):
+            return None  # deferred: not known
+        return (publication_day(self.published_at), self.slug) if self.is_live else None
+
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         # What the story was when loaded, for the purges in articles/receivers.py.
@@ -478,6 +504,7 @@ class Article(models.Model):
         # Deferred status: unknown, so taken to be "was published".
         instance._status_loaded = instance.__dict__.get("status", cls.Status.PUBLISHED)
         instance._listing_loaded = instance.listing_state
+        instance._address_loaded = instance.live_address()
         return instance
 
     @property
@@ -681,3 +708,268 @@ class Article(models.Model):
 def publication_day(moment: datetime | None) -> date | None:
     """The calendar day of `moment` in the current time zone (TIME_ZONE), or None."""
     return timezone.localdate(moment) if moment is not None else None
+# --- The editors' newsroom: addresses, corrections, the front page, share links ------
+
+
+class ArticleAddress(models.Model):
+    """An address (publication date and slug) that a published story has had.
+
+    Every address a story was published at keeps working: the story page looks
+    here when no live story has that date and slug, and answers 301 to the
+    story's current address, or 410 Gone if it was unpublished or deleted (the
+    row outlives the story: `article` is then cleared). Chains collapse by
+    design, since every old address points at the story, not at the next address.
+    """
+
+    published_on = models.DateField()
+    slug = models.SlugField(max_length=200)
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="addresses"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "story address"
+        verbose_name_plural = "story addresses"
+        constraints = [
+            models.UniqueConstraint(fields=["published_on", "slug"], name="articles_address_once")
+        ]
+
+    def __str__(self):
+        return f"{self.published_on:%Y/%m/%d}/{self.slug}"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def published(self):
+        """Notes on stories readers can see, newest first."""
+        return (
+            self.filter(
+                article__status=Article.Status.PUBLISHED,
+                article__published_at__lte=timezone.now(),
+                published_at__lte=timezone.now(),
+            )
+            .select_related("article")
+            .order_by("-published_at", "-pk")
+        )
+
+
+def correction_cache_tags(article_id: int) -> list[str]:
+    """The cache tags a story's correction notes appear under."""
+    return [f"story-{article_id}", "corrections", "feeds", "sitemaps"]
+
+
+class Correction(models.Model):
+    """A dated note on a published story: a correction of a fact, or an update.
+
+    Shown on the story ("Correction, 1 Dec 2026: ..."), in its JSON-LD
+    (schema.org `correction`, a CorrectionComment), on /corrections/ and in its
+    feeds. Saving one moves the story's modification time (`dateModified`).
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        max_length=1000,
+        help_text="What was wrong and what is right now, in a sentence or two. Plain text.",
+    )
+    published_at = models.DateTimeField(
+        "date", default=timezone.now, help_text="When the note was made; shown with it."
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.published_at:%d %b %Y}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        text_fields_clean(self)
+        super().save(*args, **kwargs)
+        # The story changed for readers: its dateModified, feeds and sitemap say so.
+        Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
+        # The pages showing it are purged by editors_desk_purge (saves and deletes).
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    def clean(self):
+        article = self.article if self.article_id else None
+        if article is not None and article.status != Article.Status.PUBLISHED:
+            raise ValidationError(
+                "Corrections and updates are for published stories; edit a draft directly."
+            )
+        if self.published_at and self.published_at > timezone.now() + timedelta(minutes=1):
+            raise ValidationError({"published_at": "A note is dated when it is made: not later."})
+
+
+class FrontPage(models.Model):
+    """The editors' choice for the front page: a lead story and an ordered set of
+    top stories. There is one (pk 1, see `FrontPage.load()`). Stories that are not
+    live are skipped on the page; with nothing chosen, the newest stories lead."""
+
+    lead = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The story at the top of the front page. Empty: the newest story.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "front page"
+        verbose_name_plural = "front page"
+
+    def __str__(self):
+        return "Front page"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        purge(["home"])
+
+    @classmethod
+    def load(cls) -> "FrontPage":
+        page, _ = cls.objects.get_or_create(pk=1)
+        return page
+
+
+class FrontPageStory(models.Model):
+    """One of the top stories chosen for the front page, in order."""
+
+    front_page = models.ForeignKey(FrontPage, on_delete=models.CASCADE, related_name="stories")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "top story"
+        verbose_name_plural = "top stories (in order)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["front_page", "article"], name="articles_front_page_story_once"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.article)
+
+
+class BannerQuerySet(models.QuerySet):
+    def current(self):
+        """Banners not yet expired, newest first (the page shows the first)."""
+        return self.filter(expires_at__gt=timezone.now()).order_by("-created_at", "-pk")
+
+
+class Banner(models.Model):
+    """A breaking-news line with a link, shown on every page until it expires.
+
+    Pages are cached: each page that shows a banner may be cached only until
+    the banner expires, and saving or deleting one clears the page cache.
+    """
+
+    text = models.CharField(max_length=140, help_text="One short line, e.g. “Polls close at 10pm”.")
+    url = models.CharField(
+        "link",
+        max_length=500,
+        help_text="Where the line leads: an address on this site (/2026/11/30/...) or https://...",
+    )
+    expires_at = models.DateTimeField(
+        "shown until", help_text="The banner disappears from every page at this time."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BannerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "breaking-news banner"
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        text_fields_clean(self)
+        super().save(*args, **kwargs)  # then editors_desk_purge purges every page
+
+    def clean(self):
+        on_site = self.url.startswith("/") and not self.url.startswith("//")
+        if self.url and not on_site and not self.url.startswith(("https://", "http://")):
+            raise ValidationError(
+                {"url": "Give an address on this site (starting with /) or a full https:// link."}
+            )
+
+    @property
+    def is_current(self) -> bool:
+        return self.expires_at is not None and self.expires_at > timezone.now()
+
+
+def share_token_hash(token: str) -> str:
+    """The SHA-256 hex digest of a share token: only this is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def valid(self):
+        """Links that open their draft now: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ShareLink(models.Model):
+    """A secret, expiring, revocable link to a story for someone outside the admin
+    (a lawyer, a source). The token is shown once, when the link is made; the
+    database keeps only its SHA-256 hash, so a copy of the database opens nothing."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    note = models.CharField(
+        "for", max_length=120, blank=True, help_text="Whom the link is for, as a reminder."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("expires")
+    revoked_at = models.DateTimeField("revoked", null=True, blank=True, editable=False)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "draft share link"
+
+    def __str__(self):
+        return f"Share link to “{self.article}”"
+
+    def save(self, *args, **kwargs):
+        text_fields_clean(self)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:share", kwargs={"token": self.token}) if self.token else ""
+
+    @classmethod
+    def token_new(cls) -> str:
+        """A fresh token: 32 random bytes (secrets), URL-safe."""
+        return secrets.token_urlsafe(32)
+
+    #: The plain token, only on the instance that made it (never stored).
+    token = ""
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

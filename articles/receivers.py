@@ -16,7 +16,19 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from articles.models import Article, Author, Byline, Section, Tag
+from articles.context_processors import banner_forget
+from articles.models import (
+    Article,
+    ArticleAddress,
+    Author,
+    Banner,
+    Byline,
+    Correction,
+    FrontPageStory,
+    Section,
+    Tag,
+    correction_cache_tags,
+)
 from articles.most_read import most_read_story_changed
 from articles.navigation import section_nav_forget
 from articles.search import search_names_refresh
@@ -43,6 +55,11 @@ def article_saved(instance: Article, created: bool, raw: bool = False, **kwargs)
 
 @receiver(post_delete, sender=Article, dispatch_uid="articles_article_deleted")
 def article_deleted(instance: Article, **kwargs) -> None:
+    # Its address answers 410 Gone from now on (the row's article is cleared).
+    if address := instance.live_address():
+        ArticleAddress.objects.update_or_create(
+            published_on=address[0], slug=address[1], defaults={"article": None}
+        )
     if instance.__dict__.get("status", Article.Status.PUBLISHED) == Article.Status.PUBLISHED:
         purge(
             [f"story-{instance.pk}", "lists", "home", "feeds", "sitemaps"]
@@ -164,3 +181,21 @@ def search_names_tag_deleting(instance: Tag, **kwargs) -> None:
 @receiver(post_delete, sender=Tag, dispatch_uid="search_names_tag_deleted")
 def search_names_tag_deleted(instance: Tag, **kwargs) -> None:
     search_names_refresh(article_ids=getattr(instance, "_search_names_articles", []))
+# --- The editors' desk ---------------------------------------------------------------
+
+
+@receiver(post_save, sender=Banner, dispatch_uid="articles_banner_saved")
+@receiver(post_delete, sender=Banner, dispatch_uid="articles_banner_deleted")
+@receiver(post_save, sender=FrontPageStory, dispatch_uid="articles_front_page_story_saved")
+@receiver(post_delete, sender=FrontPageStory, dispatch_uid="articles_front_page_story_deleted")
+@receiver(post_save, sender=Correction, dispatch_uid="articles_correction_saved")
+@receiver(post_delete, sender=Correction, dispatch_uid="articles_correction_deleted")
+def editors_desk_changed(sender, instance, **kwargs) -> None:
+    """Banners (on every page), the front page's top stories, correction notes."""
+    if sender is Banner:
+        banner_forget()
+        purge(["site", "banner"])
+    elif sender is FrontPageStory:
+        purge(["home"])
+    elif sender is Correction:
+        purge(correction_cache_tags(instance.article_id))

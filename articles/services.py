@@ -60,6 +60,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles.html import html_to_text
 from articles.images import lead_image_renditions
 from articles.models import Article, Author, HourlyViewCount, can_publish
 from articles.pending_views import pending_views
@@ -85,6 +86,8 @@ def publish_problems(*, article: Article, authors: Sequence[Author] | None = Non
     checked as they would be with its status and publication time set.
     """
     problems = byline_problems(authors=article.byline_authors if authors is None else authors)
+    if not html_to_text(article.body or "").strip():
+        problems.append("It has no body yet: write the story before publishing it.")
     try:
         article.validate_constraints()
     except ValidationError as error:

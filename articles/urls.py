@@ -69,5 +69,9 @@ urlpatterns = [
         cacheable(tags=["sitemaps", "lists"])(sitemaps.news_sitemap),
         name="sitemap_news",
     ),
+    path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
+    path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections_feed"),
+    path("corrections/feed/atom/", feeds.CorrectionsAtomFeed(), name="corrections_feed_atom"),
+    path("share/<str:token>/", views.share_preview, name="share"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -11,7 +11,7 @@ from crawlerdetect import CrawlerDetect
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Exists, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,7 +30,18 @@ from django.views.generic.dates import YearArchiveView as BaseYearArchive
 
 from articles import services
 from articles.dates import DateOutOfRange, day_range, local_midnight, month_range, year_range
-from articles.models import Article, Author, Section, Tag
+from articles.models import (
+    Article,
+    ArticleAddress,
+    Author,
+    Correction,
+    FrontPage,
+    FrontPageStory,
+    Section,
+    ShareLink,
+    Tag,
+    share_token_hash,
+)
 from articles.navigation import section_nav
 from articles.search import (
     MAX_QUERY_LENGTH,
@@ -96,17 +107,71 @@ class StoryListView(ListView):
 @cacheable(query={"page": PAGE_NUMBER}, tags=["home", "lists"])
 @require_safe
 def home(request):
-    """Front page: the lead story, the latest stories, and a block per section."""
+    """Front page: the lead story, the editors' top stories, the latest stories, and
+    a block per section.
+
+    The lead and the top stories are the editors' choice (`FrontPage`); a chosen
+    story that is not live is skipped, and with no live lead chosen the newest
+    story leads, as it did before curation.
+    """
     page = paginate(request, Article.objects.published().for_cards(), STORIES_PER_PAGE)
     stories = list(page.object_list)
-    context = {"page_obj": page, "lead": None, "latest": stories, "section_blocks": []}
+    context = {
+        "page_obj": page,
+        "lead": None,
+        "top_stories": [],
+        "latest": stories,
+        "section_blocks": [],
+    }
     if page.number == 1 and stories:
-        context["lead"], context["latest"] = stories[0], stories[1:]
-        context["section_blocks"] = section_blocks(exclude=[story.pk for story in stories])
-    tags = card_tags(stories)
+        lead, top_stories = front_page_choice()
+        lead = lead or stories[0]
+        featured = {lead.pk, *(story.pk for story in top_stories)}
+        context |= {
+            "lead": lead,
+            "top_stories": [story for story in top_stories if story.pk != lead.pk],
+            "latest": [story for story in stories if story.pk not in featured],
+        }
+        context["section_blocks"] = section_blocks(
+            exclude=[*featured, *(story.pk for story in stories)]
+        )
+    tags = card_tags(stories) | card_tags(context["top_stories"])
+    if context["lead"] is not None:
+        tags |= card_tags([context["lead"]])
     for block in context["section_blocks"]:
         tags |= {f"section-{block['section'].pk}"} | card_tags(block["stories"])
     return tag_response(render(request, "articles/home.html", context), tags)
+
+
+def front_page_choice() -> tuple[Article | None, list[Article]]:
+    """The editors' live lead story (or None) and live top stories in their order.
+
+    One query for the stories (plus one for their bylines), whatever was chosen:
+    the choice is read as subqueries of it, and stories that are not live
+    (unpublished, scheduled, deleted) simply do not come back.
+    """
+    # `id IN (...)` on the few chosen ids (the primary key, no scan of the live
+    # stories); the annotations then run only on those rows, which are sorted
+    # here rather than in a temporary B-tree.
+    chosen = Article.objects.published().filter(
+        Q(pk__in=FrontPage.objects.filter(pk=1).values("lead"))
+        | Q(pk__in=FrontPageStory.objects.filter(front_page_id=1).values("article"))
+    )
+    chosen = sorted(
+        chosen.for_cards()
+        .annotate(
+            is_lead=Exists(FrontPage.objects.filter(pk=1, lead=OuterRef("pk"))),
+            slot=Subquery(
+                FrontPageStory.objects.filter(front_page_id=1, article=OuterRef("pk")).values(
+                    "order"
+                )[:1]
+            ),
+        )
+        .order_by(),
+        key=lambda story: (story.slot is None, story.slot or 0, -story.published_at.timestamp()),
+    )
+    lead = next((story for story in chosen if story.is_lead), None)
+    return lead, [story for story in chosen if story.slot is not None]
 
 
 def section_blocks(*, exclude: list[int]) -> list[dict]:
@@ -147,6 +212,7 @@ def section_blocks(*, exclude: list[int]) -> list[dict]:
 
 def _article_context(request: HttpRequest, article: Article, *, preview: bool = False) -> dict:
     share_url = "" if preview else request.build_absolute_uri(article.get_absolute_url())
+    corrections = list(article.corrections.filter(published_at__lte=timezone.now()))
     return {
         "share_url": share_url,
         "share_links": (
@@ -155,6 +221,7 @@ def _article_context(request: HttpRequest, article: Article, *, preview: bool = 
             else []
         ),
         "article": article,
+        "corrections": corrections,
         "preview": preview,
         # The stored count, never the cache's pending views: cached copies of the
         # page then hold what a fresh render would, and the flush that changes
@@ -163,7 +230,7 @@ def _article_context(request: HttpRequest, article: Article, *, preview: bool = 
         "related": article.related(),
         "previous_story": None if preview else article.previous_published(),
         "next_story": None if preview else article.next_published(),
-        "structured_data": structured_data(request, article),
+        "structured_data": structured_data(request, article, corrections),
     }
 
 
@@ -177,7 +244,8 @@ def article_detail(request, year, month, day, slug):
     column in a time-zone function that no index can serve.
     """
     try:
-        start, end = day_range(datetime.date(int(year), int(month), int(day)))
+        published_on = datetime.date(int(year), int(month), int(day))
+        start, end = day_range(published_on)
     except (ValueError, DateOutOfRange) as error:
         raise Http404("No such date.") from error
     article = (
@@ -190,7 +258,7 @@ def article_detail(request, year, month, day, slug):
         .first()
     )
     if article is None:
-        raise Http404("No story at this address.")
+        return article_moved_or_gone(request, published_on=published_on, slug=slug)
     context = _article_context(request, article)
     shown = [context["previous_story"], context["next_story"]]
     tags = card_tags(context["related"]) | {f"story-{story.pk}" for story in shown if story}
@@ -208,6 +276,34 @@ def article_cache_tags(article: Article) -> list[str]:
     ]
 
 
+def article_moved_or_gone(request, *, published_on: datetime.date, slug: str) -> HttpResponse:
+    """An address no live story has now: 301 to the story's current address if a
+    live story had it before (after any number of changes: every old address
+    points at the story), 410 Gone if its story was unpublished or deleted,
+    404 if no published story ever had it."""
+    address = (
+        ArticleAddress.objects.filter(published_on=published_on, slug=slug)
+        .select_related("article")
+        .first()
+    )
+    if address is None:
+        raise Http404("No story at this address.")
+    story = address.article
+    if story is not None and story.is_live and story.get_absolute_url() != request.path:
+        return redirect(story.get_absolute_url(), permanent=True)
+    return gone(request)
+
+
+def gone(request, message: str = "") -> HttpResponse:
+    """410 Gone, in the site's look: the story was here and is not any more."""
+    return render(
+        request,
+        "410.html",
+        {"message": message or "This story has been withdrawn and is no longer available."},
+        status=HTTPStatus.GONE,
+    )
+
+
 @never_cache
 @staff_member_required
 def article_preview(request, pk):
@@ -222,20 +318,27 @@ def article_preview(request, pk):
         .prefetch_related("tags"),
         pk=pk,
     )
-    return render(
-        request, "articles/article_detail.html", _article_context(request, article, preview=True)
-    )
+    context = _article_context(request, article, preview=True)
+    context["admin_change_url"] = reverse("admin:articles_article_change", args=[article.pk])
+    return render(request, "articles/article_detail.html", context)
 
 
-def structured_data(request: HttpRequest, article: Article) -> str:
-    """A schema.org NewsArticle as JSON-LD (data, not script: no CSP nonce needed)."""
+def structured_data(
+    request: HttpRequest, article: Article, corrections: list[Correction] = ()
+) -> str:
+    """A schema.org NewsArticle as JSON-LD (data, not script: no CSP nonce needed).
+
+    Correction and update notes go in `correction`, each a CorrectionComment
+    (https://schema.org/correction), and the latest moves `dateModified`.
+    """
+    modified = max([article.updated_at, *(note.published_at for note in corrections)])
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline,
         "description": article.description_for_search_engines,
         "datePublished": article.published_at,
-        "dateModified": article.updated_at,
+        "dateModified": modified,
         "articleSection": article.section.name,
         "author": [
             {
@@ -249,6 +352,15 @@ def structured_data(request: HttpRequest, article: Article) -> str:
     }
     if article.published_at:
         data["mainEntityOfPage"] = request.build_absolute_uri(article.get_absolute_url())
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"{note.get_kind_display()}: {note.text}",
+                "datePublished": note.published_at,
+            }
+            for note in corrections
+        ]
     if article.lead_image_largest_url:
         data["image"] = [request.build_absolute_uri(article.lead_image_largest_url)]
     # The same escaping as json_script: "</script>" in a headline stays inert.
@@ -630,9 +742,63 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /preview/",
+        "Disallow: /share/",
         "Disallow: /api/",
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap_news'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@cacheable(query={"page": PAGE_NUMBER}, tags=["corrections"])
+class CorrectionListView(ListView):
+    """/corrections/: every correction and update note on a live story, newest first."""
+
+    template_name = "articles/corrections.html"
+    paginate_by = 30
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        return Correction.objects.published()
+
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate(self.request, queryset, page_size)
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+
+@never_cache
+@require_safe
+def share_preview(request, token):
+    """A draft opened through an editor's share link, for someone outside the admin.
+
+    Never stored by any cache (`private, no-store`) and never indexed (`noindex`
+    in the page and in `X-Robots-Tag`). Unknown tokens are 404; revoked or
+    expired links are 410.
+    """
+    link = (
+        ShareLink.objects.filter(token_hash=share_token_hash(token))
+        .select_related("article__section")
+        .first()
+    )
+    if link is None:
+        raise Http404("No such link.")
+    if not link.is_valid:
+        response = gone(request, "This share link has expired or was withdrawn by the newsroom.")
+    else:
+        article = (
+            Article.objects.select_related("section")
+            .with_bylines()
+            .prefetch_related("tags")
+            .get(pk=link.article_id)
+        )
+        context = _article_context(request, article, preview=True) | {
+            "share_link": link,
+            "admin_change_url": reverse("admin:articles_article_change", args=[article.pk])
+            if request.user.is_staff
+            else "",
+        }
+        response = render(request, "articles/article_detail.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

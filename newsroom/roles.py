@@ -12,10 +12,10 @@ The newsroom's roles, as auth groups, and what each may do in every app.
 This is the one place a role's name is typed: code and tests use `WRITER` and
 `EDITOR`. Migrations created the groups with frozen copies of these grants
 (articles 0003 and 0004, accounts 0004, cart 0003; articles 0007 renamed the
-byline permissions); `roles_ensure()` restores them should someone delete a
-group or a permission (`seed_demo` calls it). A change here needs a new data
-migration too: databases that already ran the earlier ones never see an edit
-to them.
+byline permissions; articles 0012 added the editors' desk); `roles_ensure()`
+restores them should someone delete a group or a permission (`seed_demo`
+calls it). A change here needs a new data migration too: databases that
+already ran the earlier ones never see an edit to them.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -40,10 +40,25 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.change_byline",
         "articles.delete_byline",
         "articles.view_byline",
+        # Draft share links for their own stories (articles.admin_editors).
+        "articles.add_sharelink",
+        "articles.view_sharelink",
     ],
     EDITOR: [
         f"articles.{action}_{model}"
-        for model in ("article", "byline", "section", "tag", "author")
+        for model in (
+            "article",
+            "byline",
+            "section",
+            "tag",
+            "author",
+            # The editors' desk (articles.admin_editors).
+            "correction",
+            "frontpage",
+            "frontpagestory",
+            "banner",
+            "sharelink",
+        )
         for action in ("add", "change", "delete", "view")
     ]
     + [

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "cart.context_processors.cart",
                 "accounts.context_processors.terms",
                 "articles.context_processors.page_cache_until",
+                "articles.context_processors.banner",
             ],
             # {% load text %}: the xml_safe filter for XML templates. newsroom/
             # is not an app, so its library is named here.

@@ -66,6 +66,9 @@ def form_data(*, section, author, **fields):
         "bylines-MAX_NUM_FORMS": "1000",
         "bylines-0-author": author.pk,
         "bylines-0-order": "0",
+        # The corrections inline (on a published story's form only; ignored otherwise).
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
     }
     data.update(fields)
     return data
@@ -121,6 +124,7 @@ def test_migrations_grant_what_roles_py_lists():
     roles_0003 = migration("0003_roles").ROLES
     bylines_0004 = migration("0004_byline_permissions_for_roles")
     renamed = migration("0007_articleauthor_renamed_byline")
+    editors_0017 = migration("0017_editors_desk_roles_and_addresses")
 
     def after_rename(codenames):
         for old, new in renamed.RENAMED_MODELS:
@@ -132,6 +136,7 @@ def test_migrations_grant_what_roles_py_lists():
             set(codenames)
             | (set(bylines_0004.BYLINE_PERMISSIONS) if name in bylines_0004.ROLES else set())
         )
+        | set(editors_0017.GRANTS.get(name, []))
         for name, codenames in roles_0003.items()
     }
 
@@ -529,7 +534,7 @@ def test_unpublish_takes_a_story_off_the_site(client, editor):
     client.post(LIST_URL, {"action": "unpublish", "_selected_action": [story.pk]})
 
     assert client.logout() is None
-    assert client.get(story.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    assert client.get(story.get_absolute_url()).status_code == HTTPStatus.GONE
 
 
 def test_publish_now_refuses_a_slug_clash_without_an_error_page(client, editor):
@@ -547,14 +552,19 @@ def test_publish_now_refuses_a_slug_clash_without_an_error_page(client, editor):
     assert live.is_live
 
 
-def test_live_story_slug_is_read_only(client, editor):
-    story = ArticleFactory(slug="fixed-forever")
+def test_editor_changes_a_live_story_slug_and_the_old_address_redirects(client, editor):
+    story = ArticleFactory(slug="first-take")
+    old_address = story.get_absolute_url()
     login(client, editor)
 
-    client.post(change_url(story), edit_data(story, slug="changed"))
+    client.post(change_url(story), edit_data(story, slug="better-take"))
 
     story.refresh_from_db()
-    assert story.slug == "fixed-forever"
+    assert story.slug == "better-take"
+    client.logout()
+    response = client.get(old_address)
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == story.get_absolute_url()
 
 
 def test_editor_can_edit_anyones_story(client, writer, editor):

@@ -55,7 +55,7 @@ def test_unpublishing_in_the_admin_takes_the_cached_page_down_at_once(client, af
             {"action": "unpublish", "_selected_action": [story.pk]},
         )
 
-    assert reader_sees(story.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    assert reader_sees(story.get_absolute_url()).status_code == HTTPStatus.GONE
 
 
 def test_editing_a_live_story_reaches_readers_at_once(after_commit):
@@ -77,7 +77,7 @@ def test_deleting_a_live_story_takes_its_cached_page_down(after_commit):
     with after_commit():
         Article.objects.filter(pk=story.pk).delete()
 
-    assert reader_sees(address).status_code == HTTPStatus.NOT_FOUND
+    assert reader_sees(address).status_code == HTTPStatus.GONE
 
 
 def test_saving_a_draft_leaves_the_cached_pages_alone(after_commit):

@@ -351,7 +351,9 @@ def test_article_page_byline_links_authors_in_order(client, story):
 def test_article_page_shows_publication_date_as_time_element(client, story):
     page = text(client.get(story.get_absolute_url()))
 
-    assert 'Published: <time datetime="2026-02-02T09:30:00+00:00">Feb 02, 2026</time>' in page
+    assert (
+        'Published: <time datetime="2026-02-02T09:30:00+00:00">Feb 02, 2026, 09:30</time>' in page
+    )
     assert "Updated:" not in page
 
 
