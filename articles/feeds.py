@@ -311,6 +311,8 @@ def json_feed(request):
         content_type="application/feed+json; charset=utf-8",
         json_dumps_params={"ensure_ascii": False},
     )
+
+
 @cacheable(tags=["feeds", "corrections"])
 class CorrectionsFeed(Feed):
     """Every correction and update note on a live story, newest first (RSS 2.0).

@@ -708,6 +708,8 @@ class Article(models.Model):
 def publication_day(moment: datetime | None) -> date | None:
     """The calendar day of `moment` in the current time zone (TIME_ZONE), or None."""
     return timezone.localdate(moment) if moment is not None else None
+
+
 # --- The editors' newsroom: addresses, corrections, the front page, share links ------
 
 

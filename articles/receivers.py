@@ -181,6 +181,8 @@ def search_names_tag_deleting(instance: Tag, **kwargs) -> None:
 @receiver(post_delete, sender=Tag, dispatch_uid="search_names_tag_deleted")
 def search_names_tag_deleted(instance: Tag, **kwargs) -> None:
     search_names_refresh(article_ids=getattr(instance, "_search_names_articles", []))
+
+
 # --- The editors' desk ---------------------------------------------------------------
 
 

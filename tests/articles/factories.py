@@ -9,7 +9,17 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image
 
-from articles.models import Article, Author, Byline, Section, Tag
+from articles.models import (
+    Article,
+    Author,
+    Banner,
+    Byline,
+    Correction,
+    Section,
+    ShareLink,
+    Tag,
+    share_token_hash,
+)
 
 
 def image_file(width: int = 1200, height: int = 675, name: str = "lead.png") -> SimpleUploadedFile:
@@ -83,3 +93,38 @@ class ArticleFactory(DjangoModelFactory):
     def tags(self, create, tags, **kwargs):
         if create and tags:
             self.tags.add(*tags)
+
+
+class CorrectionFactory(DjangoModelFactory):
+    """A correction note on a live story."""
+
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    text = "An earlier version of this story gave the wrong date for the vote."
+
+
+class BannerFactory(DjangoModelFactory):
+    """A breaking-news banner shown for the next hour."""
+
+    class Meta:
+        model = Banner
+
+    text = "Polls close at 10pm"
+    url = "/"
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
+
+
+class ShareLinkFactory(DjangoModelFactory):
+    """A share link to a draft, valid for a day; pass `token=` to know its token."""
+
+    class Meta:
+        model = ShareLink
+
+    class Params:
+        token = factory.LazyFunction(ShareLink.token_new)
+
+    article = factory.SubFactory(ArticleFactory, draft=True)
+    token_hash = factory.LazyAttribute(lambda link: share_token_hash(link.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))

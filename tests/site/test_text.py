@@ -4,7 +4,15 @@ import pytest
 
 from newsroom.text import xml_safe, xml_safe_data
 from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
-from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
+from tests.articles.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BannerFactory,
+    CorrectionFactory,
+    SectionFactory,
+    ShareLinkFactory,
+    TagFactory,
+)
 from tests.cart.factories import ProductFactory
 from tests.factories import UserFactory as ReaderFactory
 
@@ -77,6 +85,9 @@ TEXT_FIELDS = [
     (TermsOfUseFactory, ["title", "changes_summary"]),
     (TermsAcceptanceFactory, ["user_agent"]),
     (ProductFactory, ["name", "short_description"]),
+    (CorrectionFactory, ["text"]),
+    (BannerFactory, ["text", "url"]),
+    (ShareLinkFactory, ["note"]),
 ]
 
 
@@ -110,6 +121,7 @@ NOT_TYPED = {
     "Byline": "no text fields",
     "SavedCart": "no text fields",
     "SavedCartLine": "no text fields",
+    "ArticleAddress": "its slug is copied from a story's, which is cleaned on save",
 }
 
 

@@ -131,5 +131,5 @@ def test_an_unpublish_on_one_instance_stops_the_other_at_once(instances):
 
     manage(one.env, code=UNPUBLISH_STORY)  # an editor's save on the first instance
 
-    assert other.get(address)[0] == HTTPStatus.NOT_FOUND
-    assert one.get(address)[0] == HTTPStatus.NOT_FOUND
+    assert other.get(address)[0] == HTTPStatus.GONE
+    assert one.get(address)[0] == HTTPStatus.GONE
