@@ -30,6 +30,7 @@ from articles.admin_forms import (
     WellFormedModelChoiceField,
 )
 from articles.admin_history import StoryHistoryMixin
+from articles.admin_images import AuthorPhotoPreviewMixin, LeadImagePreviewMixin
 from articles.admin_list import StoryChangeList, StoryPaginator
 from articles.models import Article, Author, Byline, Section, Tag
 from articles.search import MAX_RESULTS, search_articles
@@ -57,6 +58,7 @@ class BylineInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    LeadImagePreviewMixin,
     UniqueRaceAdminMixin,
     StoryAccessMixin,
     StoryWorkflowActionsMixin,
@@ -84,7 +86,16 @@ class ArticleAdmin(
         (None, {"fields": ["headline", "slug", "standfirst", "body"]}),
         (
             "Lead image",
-            {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
+            {
+                "fields": [
+                    "lead_image",
+                    "lead_image_preview",
+                    ("lead_image_focal_x", "lead_image_focal_y"),
+                    "lead_image_alt",
+                    "lead_image_caption",
+                    "lead_image_credit",
+                ]
+            },
         ),
         ("Placement", {"fields": ["section", "tags"]}),
         ("Publication", {"fields": ["status", "published_at", "view_count", "created_by_name"]}),
@@ -134,8 +145,17 @@ class TagAdmin(UniqueRaceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(UniqueRaceAdminMixin, admin.ModelAdmin):
+class AuthorAdmin(AuthorPhotoPreviewMixin, UniqueRaceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
+    fields = [
+        "name",
+        "slug",
+        "bio",
+        "photo",
+        "photo_preview",
+        ("photo_focal_x", "photo_focal_y"),
+        "user",
+    ]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ("name",)}
     raw_id_fields = ["user"]

@@ -91,6 +91,8 @@ class ArticleAdminForm(forms.ModelForm):
             "lead_image_alt",
             "lead_image_caption",
             "lead_image_credit",
+            "lead_image_focal_x",
+            "lead_image_focal_y",
             "section",
             "tags",
             "status",

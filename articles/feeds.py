@@ -25,6 +25,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
 from articles.context_processors import next_publication
+from articles.images import rendition_default
 from articles.models import Article, Author, Correction, Section, Tag
 from newsroom.pagecache import cache_until, cacheable, may_be_cached
 from newsroom.text import XmlSafeAtomFeed, XmlSafeRssFeed, xml_safe_data
@@ -107,9 +108,9 @@ def story_lead_image(article: Article, *, origin: str) -> dict | None:
     # The pages' rule (includes/lead_image.html): no picture whose size is
     # unknown, as when its file could not be read when it was saved.
     known_size = article.lead_image_width and article.lead_image_height
-    if not article.lead_image or not (article.lead_image_sizes or known_size):
+    default = rendition_default(article.lead_image_renditions, "lead")
+    if not article.lead_image or not (default or known_size):
         return None
-    default = article.lead_image_default
     storage = article.lead_image.storage
     if default:
         name, width, height = default["name"], default["width"], default["height"]

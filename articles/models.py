@@ -20,10 +20,12 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
 from articles.html import html_to_text, sanitise_html
+from articles.images import Picture, picture_for
 from newsroom.images import UploadedImageField
 from newsroom.pagecache import purge
 from newsroom.text import TextFieldsCleanedOnSave, person_name_clean, text_fields_clean
@@ -150,10 +152,15 @@ class Author(TextFieldsCleanedOnSave, models.Model):
         # ends, which the byline's own cleaning then trims.
         text_fields_clean(self)
         self.name = person_name_clean(self.name)  # a byline: no bidi controls
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # its photo's crops follow the commit (receivers.py)
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @cached_property
+    def photo_picture(self) -> Picture | None:
+        """The square photo for <img> (src, srcset, width, height), or None."""
+        return picture_for(self.photo_renditions, "photo", self.photo.storage)
 
 
 def can_publish(user) -> bool:
@@ -618,37 +625,20 @@ class Article(models.Model):
         """Authors in byline order (prefetched by `ArticleQuerySet.with_bylines`)."""
         return [byline.author for byline in self.bylines.all()]
 
-    @property
-    def renditions_source(self) -> str:
-        return (self.lead_image_renditions or {}).get("source", "")
+    @cached_property
+    def lead_picture(self) -> Picture | None:
+        """The 16:9 crop for the story page and the front page's lead, or None."""
+        return picture_for(self.lead_image_renditions, "lead", self.lead_image.storage)
 
-    @property
-    def lead_image_sizes(self) -> list[dict]:
-        """The lead image's renditions, narrowest first: `name`, `width`, `height`."""
-        return (self.lead_image_renditions or {}).get("sizes", [])
-
-    @property
-    def lead_image_srcset(self) -> str:
-        storage = self.lead_image.storage
-        return ", ".join(
-            f"{storage.url(size['name'])} {size['width']}w" for size in self.lead_image_sizes
-        )
-
-    @property
-    def lead_image_default(self) -> dict | None:
-        """The rendition for browsers without `srcset` support: the widest up to 960px."""
-        sizes = self.lead_image_sizes
-        if not sizes:
-            return None
-        fitting = [size for size in sizes if size["width"] <= 960] or sizes[:1]
-        size = fitting[-1]
-        return size | {"url": self.lead_image.storage.url(size["name"])}
+    @cached_property
+    def card_picture(self) -> Picture | None:
+        """The 3:2 crop for story cards in lists, or None."""
+        return picture_for(self.lead_image_renditions, "card", self.lead_image.storage)
 
     @property
     def lead_image_largest_url(self) -> str:
-        """For Open Graph and JSON-LD, which want one big picture."""
-        sizes = self.lead_image_sizes
-        return self.lead_image.storage.url(sizes[-1]["name"]) if sizes else ""
+        """For Open Graph and JSON-LD, which want one big picture: the largest 16:9 crop."""
+        return self.lead_picture.largest if self.lead_picture else ""
 
     @property
     def title_for_search_engines(self) -> str:

@@ -32,7 +32,7 @@ from articles.models import (
 from articles.most_read import most_read_story_changed
 from articles.navigation import section_nav_forget
 from articles.search import search_names_refresh
-from articles.services import article_renditions_refresh
+from articles.services import article_renditions_refresh, author_renditions_refresh
 from newsroom.pagecache import purge
 
 
@@ -91,6 +91,14 @@ def article_tags_changed(instance, action: str, reverse: bool, pk_set, **kwargs)
         purge([f"tag-{instance.pk}", *(f"story-{pk}" for pk in pk_set or ()), *unknown])
     elif _article_is_published(instance.pk, instance):
         purge([f"story-{instance.pk}", *(f"tag-{pk}" for pk in pk_set or ()), *unknown])
+
+
+@receiver(post_save, sender=Author, dispatch_uid="articles_author_photo_saved")
+def author_photo_saved(instance: Author, raw: bool = False, **kwargs) -> None:
+    """The photo's square crop, after the commit and before the purge below
+    (on_commit callbacks run in the order they were added)."""
+    if not raw:
+        transaction.on_commit(partial(author_renditions_refresh, author=instance))
 
 
 @receiver(post_save, sender=Section, dispatch_uid="articles_section_saved")

@@ -61,7 +61,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.html import html_to_text
-from articles.images import lead_image_renditions
+from articles.images import picture_renditions, renditions_are_current
 from articles.models import Article, Author, HourlyViewCount, can_publish
 from articles.pending_views import pending_views
 
@@ -192,18 +192,44 @@ def article_save_check(*, article: Article, user, adding: bool) -> None:
 
 
 def article_renditions_refresh(*, article: Article) -> None:
-    """Make the lead image's renditions if the image changed since they were made
-    (none without an image). Run after the commit (articles/receivers.py): the
-    image file is in storage by then, and a slow resize holds no transaction open.
-    A plain UPDATE: renditions are derived data, not an edit worth a history entry.
+    """Make the lead image's crops (16:9 lead, 3:2 card; articles/images.py) when the
+    image or its focal point changed since they were made (none without an image).
+
+    Run after the commit (articles/receivers.py): the image file is in storage by
+    then, and a slow resize holds no transaction open. A plain UPDATE: renditions
+    are derived data, not an edit worth a history entry or another save's receivers.
     """
-    source = article.lead_image.name if article.lead_image else ""
-    if source == article.renditions_source:
-        return
-    article.lead_image_renditions = lead_image_renditions(article.lead_image) if source else {}
-    Article.objects.filter(pk=article.pk).update(
-        lead_image_renditions=article.lead_image_renditions
+    renditions = _renditions_refreshed(
+        article.lead_image,
+        renditions=article.lead_image_renditions,
+        focal_point=(article.lead_image_focal_x, article.lead_image_focal_y),
+        shapes=["lead", "card"],
     )
+    if renditions is not article.lead_image_renditions:
+        article.lead_image_renditions = renditions
+        Article.objects.filter(pk=article.pk).update(lead_image_renditions=renditions)
+
+
+def author_renditions_refresh(*, author: Author) -> None:
+    """Make the square crop of an author's photo when it or its focal point changed
+    (none without a photo); after the commit, like `article_renditions_refresh`."""
+    renditions = _renditions_refreshed(
+        author.photo,
+        renditions=author.photo_renditions,
+        focal_point=(author.photo_focal_x, author.photo_focal_y),
+        shapes=["photo"],
+    )
+    if renditions is not author.photo_renditions:
+        author.photo_renditions = renditions
+        Author.objects.filter(pk=author.pk).update(photo_renditions=renditions)
+
+
+def _renditions_refreshed(image, *, renditions: dict, focal_point: tuple, shapes: list) -> dict:
+    """`renditions` if they were made from this file and focal point, else new ones."""
+    source = image.name if image else ""
+    if renditions_are_current(renditions, source=source, focal_point=focal_point):
+        return renditions
+    return picture_renditions(image, shapes=shapes, focal_point=focal_point) if source else {}
 
 
 # --- View counting --------------------------------------------------------------

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db.models.fields.files import ImageField, ImageFieldFile
+from django.utils.text import capfirst
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
@@ -196,7 +197,12 @@ class UploadedImageField(ImageField):
     attr_class = UploadedImageFieldFile
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": UploadedImageFormField, **kwargs})
+        field = super().formfield(**{"form_class": UploadedImageFormField, **kwargs})
+        # The admin's file widget groups the file input with "Currently" and
+        # "Clear" under a <legend>, which names the group but not the input
+        # itself (axe: "Form elements must have labels").
+        field.widget.attrs.setdefault("aria-label", capfirst(self.verbose_name))
+        return field
 
     def update_dimension_fields(self, instance, force=False, *args, **kwargs):
         if not force:

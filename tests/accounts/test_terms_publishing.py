@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import TermsOfUse
+from articles.models import Article
 from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
+from tests.articles.factories import ArticleFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,15 +165,19 @@ def test_confirmed_now_the_version_is_in_force_and_readers_are_asked(
 
 
 def test_putting_into_effect_purges_the_cached_pages(
-    settings, admin_client, terms, draft, django_capture_on_commit_callbacks
+    page_cache, admin_client, terms, draft, django_capture_on_commit_callbacks
 ):
-    settings.PAGE_CACHE_SECONDS = 60
-    assert 'data-terms-version="2026-01"' in Client().get("/").text  # now cached
+    story = ArticleFactory(headline="Before")
+    assert 'data-terms-version="2026-01"' in Client().get("/").text
+    Article.objects.filter(pk=story.pk).update(headline="After")  # no save(): no purge
+    assert "Before" in Client().get("/").text  # the page is served from the cache
 
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(terms_url("put_into_effect", draft.pk), {"when": "now", "confirm": "on"})
 
-    assert 'data-terms-version="2026-02"' in Client().get("/").text
+    page = Client().get("/").text
+    assert 'data-terms-version="2026-02"' in page
+    assert "After" in page
 
 
 def test_confirmed_for_later_the_version_is_scheduled_and_still_editable(

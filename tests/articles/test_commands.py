@@ -43,7 +43,7 @@ def test_seed_demo_stories_have_pictures_bylines_and_body(django_capture_on_comm
         seed_demo()
     story = Article.objects.published().get(slug="night-ferry-returns")
 
-    assert story.lead_image_sizes
+    assert story.lead_picture and story.card_picture
     assert story.lead_image_alt
     assert [
         author.slug for author in Article.objects.with_bylines().get(pk=story.pk).byline_authors

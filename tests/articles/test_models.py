@@ -117,9 +117,9 @@ def test_saving_makes_webp_renditions_no_wider_than_the_original(
         story = ArticleFactory(lead_image=image_file(1200, 600), lead_image_alt="A bridge at dusk")
     story.refresh_from_db()
 
-    sizes = story.lead_image_sizes
-    assert [size["width"] for size in sizes] == [480, 960, 1200]
-    assert [size["height"] for size in sizes] == [240, 480, 600]
+    sizes = story.lead_image_renditions["shapes"]["lead"]
+    assert [size["width"] for size in sizes] == [480, 960, 1067]
+    assert [size["height"] for size in sizes] == [270, 540, 600]
     assert all(size["name"].endswith(".webp") for size in sizes)
     assert story.lead_image.storage.exists(sizes[0]["name"])
 
@@ -129,20 +129,20 @@ def test_renditions_are_made_after_the_commit_not_inside_the_transaction(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         story = ArticleFactory(lead_image=image_file(800, 400), lead_image_alt="A bridge")
-        assert story.lead_image_sizes == []
+        assert story.lead_picture is None
 
     for callback in callbacks:
         callback()
     story.refresh_from_db()
-    assert [size["width"] for size in story.lead_image_sizes] == [480, 800]
+    assert [size["width"] for size in story.lead_image_renditions["shapes"]["lead"]] == [480, 711]
 
 
 def test_srcset_lists_every_rendition_with_its_width(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         story = ArticleFactory(lead_image=image_file(1000, 500), lead_image_alt="A bridge")
 
-    assert story.lead_image_srcset.count("w, ") == 2
-    assert story.lead_image_srcset.endswith(" 1000w")
+    assert story.lead_picture.srcset.count("w, ") == 1
+    assert story.lead_picture.srcset.endswith(" 889w")
 
 
 def test_replacing_the_image_remakes_the_renditions(django_capture_on_commit_callbacks):
@@ -152,7 +152,9 @@ def test_replacing_the_image_remakes_the_renditions(django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         story.save()
 
-    assert [size["width"] for size in story.lead_image_sizes] == [480, 600]
+    shapes = story.lead_image_renditions["shapes"]
+    assert [size["width"] for size in shapes["lead"]] == [480, 600]
+    assert [size["width"] for size in shapes["card"]] == [240, 480, 600]
 
 
 def test_byline_authors_keep_their_order():

@@ -371,7 +371,7 @@ def test_article_page_lead_image_has_srcset_alt_size_and_caption(client, story):
 
     assert 'alt="The ferry at the pier"' in page
     assert "480w" in page and "960w" in page and "1600w" in page
-    assert 'width="960"' in page and 'height="540"' in page
+    assert 'width="1600"' in page and 'height="900"' in page
     assert "The ferry on its first crossing." in page
     assert "Picture: Jo Park" in page
     assert "<figcaption" in page
