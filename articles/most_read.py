@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
+from newsroom.pagecache import cache_until, purge, tag_request
 
 #: Stories in the list.
 MOST_READ_SIZE = 5
@@ -56,17 +58,26 @@ def most_read(*, size: int = MOST_READ_SIZE) -> MostRead:
     return MostRead(stories=list(published.order_by("-published_at", "-pk")[:size]), ranked=False)
 
 
-def most_read_fragment() -> SafeString:
+def most_read_fragment(request: HttpRequest | None = None) -> SafeString:
     """The list as HTML (templates/articles/includes/most_read.html), from the
-    cache when it was rendered within MOST_READ_SECONDS."""
+    cache when it was rendered within MOST_READ_SECONDS.
+
+    With `request`, the page that shows it is tagged MOST_READ_TAG (so a
+    `most_read_forget` purges it) and cached no longer than the list is: a
+    cached page never shows a list older than MOST_READ_SECONDS.
+    """
     cached = cache.get(FRAGMENT_KEY)
     if cached is None:
         found = most_read()
         cached = {
             "html": str(render_to_string("articles/includes/most_read.html", {"most_read": found})),
             "story_ids": [story.pk for story in found.stories],
+            "expires_at": timezone.now() + datetime.timedelta(seconds=MOST_READ_SECONDS),
         }
         cache.set(FRAGMENT_KEY, cached, MOST_READ_SECONDS)
+    if request is not None:
+        tag_request(request, [MOST_READ_TAG])
+        cache_until(request, cached.get("expires_at"))
     return mark_safe(cached["html"])  # noqa: S308 - rendered by our own template
 
 
@@ -77,6 +88,7 @@ def most_read_forget(*, article_id: int | None = None) -> bool:
     if cached is None or (article_id is not None and article_id not in cached["story_ids"]):
         return False
     cache.delete(FRAGMENT_KEY)
+    purge([MOST_READ_TAG])  # the cached pages that show it
     return True
 
 

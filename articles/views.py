@@ -11,7 +11,7 @@ from crawlerdetect import CrawlerDetect
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, Q, Subquery, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,7 +54,7 @@ from articles.search import (
 )
 from articles.sharing import mastodon_server_clean, mastodon_share_url, share_links
 from newsroom.client import client_ip
-from newsroom.pagecache import PAGE_NUMBER, cacheable, tag_response
+from newsroom.pagecache import PAGE_NUMBER, cacheable, fragment, tag_response
 from newsroom.pagination import MAX_PAGES, BoundedPaginator, paginate
 from newsroom.text import xml_safe_data
 
@@ -146,32 +146,37 @@ def home(request):
 def front_page_choice() -> tuple[Article | None, list[Article]]:
     """The editors' live lead story (or None) and live top stories in their order.
 
-    One query for the stories (plus one for their bylines), whatever was chosen:
-    the choice is read as subqueries of it, and stories that are not live
-    (unpublished, scheduled, deleted) simply do not come back.
+    The choice (ids only) is a shared fragment, kept until the `home` tag is
+    purged (saving the front page or a top story does); the stories are then
+    one query by primary key (`id IN (1, 2, 3)`, no scan of the live stories),
+    plus one for their bylines. Stories that are not live (unpublished,
+    scheduled, deleted) simply do not come back.
     """
-    # `id IN (...)` on the few chosen ids (the primary key, no scan of the live
-    # stories); the annotations then run only on those rows, which are sorted
-    # here rather than in a temporary B-tree.
-    chosen = Article.objects.published().filter(
-        Q(pk__in=FrontPage.objects.filter(pk=1).values("lead"))
-        | Q(pk__in=FrontPageStory.objects.filter(front_page_id=1).values("article"))
+    lead_id, top_ids = fragment("front-page-choice", tags=["home"], build=front_page_chosen_ids)
+    if lead_id is None and not top_ids:
+        return None, []
+    found = Article.objects.published().for_cards().in_bulk([*top_ids, lead_id])
+    return found.get(lead_id), [found[pk] for pk in top_ids if pk in found]
+
+
+def front_page_chosen_ids() -> tuple[int | None, list[int]]:
+    """(lead story id or None, top story ids in order), as the editors chose them;
+    one query (a UNION of the front page's lead and its top stories)."""
+    lead = (
+        FrontPage.objects.filter(pk=1, lead__isnull=False)
+        .order_by()  # SQLite allows no ORDER BY inside a UNION's parts
+        .values_list("lead_id", Value(-1, output_field=IntegerField()))
     )
-    chosen = sorted(
-        chosen.for_cards()
-        .annotate(
-            is_lead=Exists(FrontPage.objects.filter(pk=1, lead=OuterRef("pk"))),
-            slot=Subquery(
-                FrontPageStory.objects.filter(front_page_id=1, article=OuterRef("pk")).values(
-                    "order"
-                )[:1]
-            ),
-        )
-        .order_by(),
-        key=lambda story: (story.slot is None, story.slot or 0, -story.published_at.timestamp()),
+    top = (
+        FrontPageStory.objects.filter(front_page_id=1).order_by().values_list("article_id", "order")
     )
-    lead = next((story for story in chosen if story.is_lead), None)
-    return lead, [story for story in chosen if story.slot is not None]
+    lead_id, top_stories = None, []
+    for article_id, order in lead.union(top, all=True):
+        if order == -1:
+            lead_id = article_id
+        else:
+            top_stories.append((order, article_id))
+    return lead_id, [article_id for _, article_id in sorted(top_stories)]
 
 
 def section_blocks(*, exclude: list[int]) -> list[dict]:

@@ -7,7 +7,8 @@ from articles.most_read import most_read_fragment
 register = template.Library()
 
 
-@register.simple_tag
-def most_read():
-    """The cached "Most read" fragment (one query when it is rendered afresh, none after)."""
-    return most_read_fragment()
+@register.simple_tag(takes_context=True)
+def most_read(context):
+    """The cached "Most read" fragment (one query when it is rendered afresh, none
+    after); the page is tagged and capped with it (see `most_read_fragment`)."""
+    return most_read_fragment(context.get("request"))

@@ -8,13 +8,20 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import services
-from articles.models import HourlyViewCount
-from articles.most_read import FRAGMENT_KEY, MOST_READ_SIZE, most_read, most_read_fragment
+from articles.models import Article, HourlyViewCount
+from articles.most_read import (
+    FRAGMENT_KEY,
+    MOST_READ_SECONDS,
+    MOST_READ_SIZE,
+    MOST_READ_TAG,
+    most_read,
+    most_read_fragment,
+)
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -245,10 +252,48 @@ def test_pages_with_most_read_cost_the_same_for_few_or_many_rows(
         HourlyViewCount.objects.all().delete()
         for n in range(rows):
             read(ArticleFactory(), n + 1)
-        cache.clear()
+        for store in caches.all():  # cold: the pages' fragments too
+            store.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/" if path == "/" else story.get_absolute_url())
         assert len(headlines_in(response.content.decode())) == rows
         counts[rows] = len(queries)
 
     assert counts[1] == counts[MOST_READ_SIZE]
+
+
+# --- In the page cache --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "story"])
+def test_pages_with_most_read_carry_its_tag_and_last_no_longer_than_the_list(
+    client, page_cache, path
+):
+    page_cache.PAGE_CACHE_SECONDS = 3600  # longer than the list lives
+    story = ArticleFactory()
+    ArticleFactory()  # the story page's list shows the others
+
+    response = client.get("/" if path == "/" else story.get_absolute_url())
+
+    assert MOST_READ_TAG in response["xkey"].split()
+    shared = next(d.strip() for d in response["Cache-Control"].split(",") if "s-maxage=" in d)
+    assert int(shared.removeprefix("s-maxage=")) <= MOST_READ_SECONDS
+
+
+def test_unpublishing_a_listed_story_purges_the_cached_pages_that_list_it(
+    client, page_cache, at_noon, django_capture_on_commit_callbacks
+):
+    """The story page of *another* story lists it in its column: that page
+    carries no tag of the listed story, only the list's."""
+    listed = ArticleFactory(headline="Listed story")
+    ArticleFactory.create_batch(2)  # between them: not its previous or next story
+    other = ArticleFactory(headline="Other")
+    read(listed, 5)
+    assert "Listed story" in client.get(other.get_absolute_url()).content.decode()
+    Article.objects.filter(pk=other.pk).update(headline="Quietly changed")  # no purge
+    assert "Quietly changed" not in client.get(other.get_absolute_url()).content.decode()  # cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_unpublish(article=listed)
+
+    assert "Listed story" not in client.get(other.get_absolute_url()).content.decode()
