@@ -1,6 +1,7 @@
 """Every cart operation through the test client, as a reader would do it."""
 
 from decimal import Decimal
+from html.parser import HTMLParser
 from http import HTTPStatus
 from io import BytesIO
 
@@ -9,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from cart.models import Product
 from tests.cart.factories import ProductFactory
 from tests.cart.helpers import header_count, session_cart
 
@@ -316,11 +318,44 @@ def test_changes_need_a_csrf_token():
     assert response.status_code == HTTPStatus.FORBIDDEN
 
 
-def test_shop_shows_a_products_image(client):
+class ImageTags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def images_in(response) -> list[dict]:
+    parser = ImageTags()
+    parser.feed(response.content.decode())
+    return parser.images
+
+
+def png(width: int, height: int) -> SimpleUploadedFile:
     buffer = BytesIO()
-    Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
-    ProductFactory(image=SimpleUploadedFile("mug.png", buffer.getvalue(), "image/png"))
+    Image.new("RGB", (width, height), "white").save(buffer, "PNG")
+    return SimpleUploadedFile("mug.png", buffer.getvalue(), "image/png")
 
-    page = client.get("/shop/").content.decode()
 
-    assert '<img class="product-card__image" src="/media/shop/products/mug' in page
+@pytest.mark.parametrize("page", ["/shop/", "product"])
+def test_a_products_picture_carries_its_stored_size(client, page):
+    product = ProductFactory(image=png(40, 30))
+
+    response = client.get(product.get_absolute_url() if page == "product" else page)
+
+    (image,) = [img for img in images_in(response) if "/media/shop/products/mug" in img["src"]]
+    assert (image["width"], image["height"]) == ("40", "30")
+
+
+@pytest.mark.parametrize("page", ["/shop/", "product"])
+def test_a_products_picture_of_unknown_size_is_left_out(client, page):
+    product = ProductFactory(image=png(40, 30))
+    Product.objects.filter(pk=product.pk).update(image_width=None, image_height=None)
+
+    response = client.get(product.get_absolute_url() if page == "product" else page)
+
+    assert response.status_code == HTTPStatus.OK
+    assert not [img for img in images_in(response) if "/media/shop/" in img["src"]]

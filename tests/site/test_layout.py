@@ -106,3 +106,15 @@ def test_no_function_level_imports_in_the_apps():
     ]
 
     assert [line for path in modules for line in function_level_imports(path)] == []
+
+
+def test_every_picture_in_a_template_says_its_size():
+    """Width and height on every <img>, so the page does not shift while it loads."""
+    tag = re.compile(r"<img\b[^>]*>", re.DOTALL)
+    without_size = sorted(
+        f"{path.relative_to(ROOT)}: {' '.join(img.split())}"
+        for path in tracked_files("*.html")
+        for img in tag.findall(path.read_text(encoding="utf-8"))
+        if not (re.search(r"\swidth=", img) and re.search(r"\sheight=", img))
+    )
+    assert without_size == []
