@@ -63,7 +63,8 @@ class SignupForm(AllauthSignupForm):
         },
     )
     # The version the reader was shown, so we record what they actually read.
-    terms_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Compared as typed (strip=False): " 2 " is not version "2".
+    terms_version = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     # Naive bots fill in every field; people never see this one (see the
     # template for how screen reader users are told to leave it empty).
     website = forms.CharField(
@@ -199,7 +200,7 @@ class AddEmailForm(AllauthAddEmailForm):
 class TermsAnswerForm(forms.Form):
     """Accept or decline a new version of the terms (the re-acceptance page)."""
 
-    version = forms.CharField(max_length=20)
+    version = forms.CharField(max_length=20, strip=False)  # as typed: " 2 " is not "2"
     decision = forms.ChoiceField(
         choices=[("accept", "Accept"), ("decline", "Decline")],
         error_messages={"required": "Please choose Accept or Decline."},

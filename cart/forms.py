@@ -1,14 +1,18 @@
 from django import forms
 
 from cart.models import MAX_QUANTITY, Product
+from newsroom.numbers import CanonicalIntegerField
 
 QUANTITY_ERROR = f"Enter a whole number from 1 to {MAX_QUANTITY}."
 
 
 class QuantityForm(forms.Form):
-    """The quantity of one cart line: a whole number from 1 to 99."""
+    """
+    The quantity of one cart line: a whole number from 1 to 99, in ASCII digits
+    as a number field sends it (other scripts' digits, `+2` or `02` are a form error).
+    """
 
-    quantity = forms.IntegerField(
+    quantity = CanonicalIntegerField(
         min_value=1,
         max_value=MAX_QUANTITY,
         error_messages={
@@ -27,7 +31,7 @@ LINE_QUANTITY_ERROR = f"Enter a whole number from 0 to {MAX_QUANTITY} (0 removes
 class CartLineForm(QuantityForm):
     """A cart line's new quantity: 0 removes the line, as readers expect of a cart."""
 
-    quantity = forms.IntegerField(
+    quantity = CanonicalIntegerField(
         min_value=0,
         max_value=MAX_QUANTITY,
         error_messages={

@@ -171,6 +171,23 @@ ODD_NUMBERS = [
     " ",
 ]
 
+#: Other spellings of 2 that Python's int() (or Django's IntegerField) reads
+#: as 2. Only "2" is the number; every one of these is a form error or a 404.
+NON_CANONICAL_TWOS = [
+    "02",
+    "+2",
+    "0_2",
+    " 2 ",
+    "2\n",
+    "2.0",
+    "2.",
+    "\u0662",  # Arabic-Indic two
+    "\u06f2",  # extended Arabic-Indic (Persian) two
+    "\u0968",  # Devanagari two
+    "\uff12",  # fullwidth two
+    "\u00a02",  # no-break space
+]
+
 PAYLOADS = MARKUP + SQL_LIKE + CONTROL_AND_BIDI + NUL + OVERLONG + ODD_NUMBERS
 
 #: The payloads a request can carry: a lone surrogate cannot be encoded in

@@ -6,6 +6,7 @@ import pytest
 
 from tests.cart.factories import ProductFactory
 from tests.cart.helpers import header_count, session_cart, store_in_session
+from tests.hostile import NON_CANONICAL_TWOS
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +15,8 @@ QUANTITY_ERROR = "Enter a whole number from 1 to 99."
 #: On the cart page 0 is allowed (it removes the line).
 BAD_LINE_QUANTITIES = [quantity for quantity in BAD_QUANTITIES if quantity != "0"]
 LINE_QUANTITY_ERROR = "Enter a whole number from 0 to 99 (0 removes the item)."
+ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULLWIDTH_DIGITS = {ord("0") + digit: 0xFF10 + digit for digit in range(10)}
 
 
 @pytest.mark.parametrize("quantity", BAD_QUANTITIES)
@@ -58,6 +61,41 @@ def test_update_with_bad_quantity_keeps_the_old_quantity(client, quantity):
     assert session_cart(client) == {str(product.pk): 4}
 
 
+@pytest.mark.parametrize("quantity", NON_CANONICAL_TWOS)
+def test_add_refuses_other_spellings_of_a_number(client, quantity):
+    product = ProductFactory()
+
+    response = client.post(f"/cart/add/{product.pk}/", {"quantity": quantity})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert QUANTITY_ERROR in response.content.decode()
+    assert not session_cart(client)
+
+
+@pytest.mark.parametrize("quantity", NON_CANONICAL_TWOS)
+def test_add_refuses_other_spellings_of_a_number_to_the_script(client, quantity):
+    product = ProductFactory()
+
+    response = client.post(
+        f"/cart/add/{product.pk}/", {"quantity": quantity}, headers={"Accept": "application/json"}
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"errors": [QUANTITY_ERROR]}
+
+
+@pytest.mark.parametrize("quantity", NON_CANONICAL_TWOS)
+def test_update_refuses_other_spellings_of_a_number(client, quantity):
+    product = ProductFactory()
+    client.post(f"/cart/add/{product.pk}/", {"quantity": "4"})
+
+    response = client.post(f"/cart/update/{product.pk}/", {"quantity": quantity})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert LINE_QUANTITY_ERROR in response.content.decode()
+    assert session_cart(client) == {str(product.pk): 4}
+
+
 def test_update_without_quantity_is_a_form_error(client):
     product = ProductFactory()
     client.post(f"/cart/add/{product.pk}/")
@@ -81,6 +119,30 @@ def test_unknown_product_is_404(client, path):
     ProductFactory()
 
     assert client.post(path, {"quantity": "1"}).status_code == HTTPStatus.NOT_FOUND
+
+
+def other_spellings_of(number: int) -> list[str]:
+    digits = str(number)
+    return [
+        f"0{digits}",
+        f"+{digits}",
+        digits.translate(ARABIC_INDIC_DIGITS),
+        digits.translate(FULLWIDTH_DIGITS),
+    ]
+
+
+@pytest.mark.parametrize("action", ["add", "update", "remove"])
+def test_product_ids_in_other_spellings_are_404(client, action):
+    product = ProductFactory()
+    client.post(f"/cart/add/{product.pk}/")
+
+    statuses = {
+        spelling: client.post(f"/cart/{action}/{spelling}/", {"quantity": "2"}).status_code
+        for spelling in other_spellings_of(product.pk)
+    }
+
+    assert set(statuses.values()) == {HTTPStatus.NOT_FOUND}, statuses
+    assert session_cart(client) == {str(product.pk): 1}
 
 
 def test_non_numeric_product_id_is_404(client):
@@ -142,6 +204,7 @@ CORRUPT_CARTS = {
     "null": None,
     "non-numeric id": {"abc": 2},
     "negative id": {"-4": 2},
+    "id in Arabic-Indic digits": {"{arabic_pk}": 2},
     "unknown id": {"987654": 2},
     "id too large": {"9" * 30: 2},
     "negative quantity": {"{pk}": -3},
@@ -157,7 +220,10 @@ CORRUPT_CARTS = {
 
 def corrupt(shape, product):
     if isinstance(shape, dict):
-        return {key.format(pk=product.pk): value for key, value in shape.items()}
+        arabic_pk = str(product.pk).translate(ARABIC_INDIC_DIGITS)
+        return {
+            key.format(pk=product.pk, arabic_pk=arabic_pk): value for key, value in shape.items()
+        }
     return shape
 
 
