@@ -4,29 +4,18 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 
 from accounts.models import TermsAcceptance
 from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
-from tests.factories import PASSWORD, UserFactory
+from tests.browser import OPEN_TERMS_DIALOG, signed_in
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-OPEN_DIALOG = "#terms-prompt dialog[open]"
-
-
-@pytest.fixture
-def terms():
-    return TermsOfUseFactory(
-        version="2026-01",
-        body="<h2>Be kind</h2><p>Be kind to each other.</p>",
-        effective_at=timezone.now() - datetime.timedelta(days=1),
-    )
-
 
 def dialog_is_open(page) -> bool:
-    return page.locator(OPEN_DIALOG).count() == 1
+    return page.locator(OPEN_TERMS_DIALOG).count() == 1
 
 
 def settle(page) -> None:
@@ -39,21 +28,21 @@ def settle(page) -> None:
 
 def test_dialog_opens_for_a_new_visitor_with_focus_inside(live_server, page, terms):
     page.goto(live_server.url + "/")
-    page.wait_for_selector(OPEN_DIALOG)
+    page.wait_for_selector(OPEN_TERMS_DIALOG)
 
     assert page.evaluate("document.querySelector('dialog').contains(document.activeElement)")
 
 
 def test_dialog_is_modal_so_the_page_behind_is_inert(live_server, page, terms):
     page.goto(live_server.url + "/")
-    page.wait_for_selector(OPEN_DIALOG)
+    page.wait_for_selector(OPEN_TERMS_DIALOG)
 
     assert page.evaluate("document.querySelector('dialog').matches(':modal')")
 
 
 def test_dialog_ends_with_the_question_and_offers_sign_up(live_server, page, terms):
     page.goto(live_server.url + "/")
-    dialog = page.wait_for_selector(OPEN_DIALOG)
+    dialog = page.wait_for_selector(OPEN_TERMS_DIALOG)
 
     assert "Do you agree to our terms?" in dialog.inner_text()
     assert dialog.query_selector("a[href='/accounts/signup/']").inner_text() == "Sign up"
@@ -65,7 +54,7 @@ def test_escape_closes_the_dialog_and_focus_returns(live_server, page, terms):
     page.goto(live_server.url + "/")
     page.focus(".site-header__brand")
     held[0].continue_()
-    page.wait_for_selector(OPEN_DIALOG)
+    page.wait_for_selector(OPEN_TERMS_DIALOG)
 
     page.keyboard.press("Escape")
 
@@ -75,7 +64,7 @@ def test_escape_closes_the_dialog_and_focus_returns(live_server, page, terms):
 
 def test_close_button_closes_the_dialog(live_server, page, terms):
     page.goto(live_server.url + "/")
-    page.wait_for_selector(OPEN_DIALOG)
+    page.wait_for_selector(OPEN_TERMS_DIALOG)
 
     page.get_by_role("button", name="Close").click()
 
@@ -84,7 +73,7 @@ def test_close_button_closes_the_dialog(live_server, page, terms):
 
 def test_agree_hides_the_dialog_and_it_stays_hidden_on_the_next_page(live_server, page, terms):
     page.goto(live_server.url + "/")
-    page.wait_for_selector(OPEN_DIALOG)
+    page.wait_for_selector(OPEN_TERMS_DIALOG)
 
     page.get_by_role("button", name="Agree").click()
     page.wait_for_url(live_server.url + "/")
@@ -98,7 +87,7 @@ def test_agree_hides_the_dialog_and_it_stays_hidden_on_the_next_page(live_server
 
 def test_not_now_hides_the_dialog_without_recording_agreement(live_server, page, terms):
     page.goto(live_server.url + "/shop/")
-    page.wait_for_selector(OPEN_DIALOG)
+    page.wait_for_selector(OPEN_TERMS_DIALOG)
 
     page.get_by_role("button", name="Not now").click()
     page.wait_for_url(live_server.url + "/shop/")
@@ -111,21 +100,21 @@ def test_not_now_hides_the_dialog_without_recording_agreement(live_server, page,
 
 def test_new_version_opens_the_dialog_again(live_server, page, terms):
     page.goto(live_server.url + "/")
-    page.wait_for_selector(OPEN_DIALOG)
+    page.wait_for_selector(OPEN_TERMS_DIALOG)
     page.get_by_role("button", name="Agree").click()
     page.wait_for_url(live_server.url + "/")
     TermsOfUseFactory(version="2026-02", effective_at=timezone.now())
 
     page.goto(live_server.url + "/shop/")
 
-    assert page.wait_for_selector(OPEN_DIALOG)
+    assert page.wait_for_selector(OPEN_TERMS_DIALOG)
 
 
 def test_sign_up_link_leads_to_the_form(live_server, page, terms):
     page.goto(live_server.url + "/")
-    page.wait_for_selector(OPEN_DIALOG)
+    page.wait_for_selector(OPEN_TERMS_DIALOG)
 
-    page.locator(OPEN_DIALOG).get_by_role("link", name="Sign up").click()
+    page.locator(OPEN_TERMS_DIALOG).get_by_role("link", name="Sign up").click()
 
     page.wait_for_url(live_server.url + "/accounts/signup/")
     assert page.get_by_label("I agree to the Terms of use").is_visible()
@@ -133,7 +122,7 @@ def test_sign_up_link_leads_to_the_form(live_server, page, terms):
 
 def test_open_dialog_has_no_axe_violations(live_server, page, axe_violations, terms):
     page.goto(live_server.url + "/")
-    page.wait_for_selector(OPEN_DIALOG)
+    page.wait_for_selector(OPEN_TERMS_DIALOG)
 
     assert axe_violations(page) == []
 
@@ -167,11 +156,7 @@ def test_reader_signs_up_by_accepting_and_sees_it_on_their_account_page(live_ser
 
 
 def test_account_page_has_no_axe_violations(live_server, page, axe_violations, terms):
-    client = Client()
-    client.force_login(TermsAcceptanceFactory(terms=terms).user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    signed_in(page, live_server, TermsAcceptanceFactory(terms=terms).user)
 
     page.goto(live_server.url + "/accounts/")
 
@@ -190,8 +175,8 @@ def test_terms_and_login_pages_have_no_axe_violations(
 
 def test_no_csp_errors_through_dialog_sign_up_and_account(live_server, page, csp_violations, terms):
     page.goto(live_server.url + "/")
-    page.wait_for_selector(OPEN_DIALOG)
-    page.locator(OPEN_DIALOG).get_by_role("link", name="Sign up").click()
+    page.wait_for_selector(OPEN_TERMS_DIALOG)
+    page.locator(OPEN_TERMS_DIALOG).get_by_role("link", name="Sign up").click()
     page.wait_for_url(live_server.url + "/accounts/signup/")
     page.goto(live_server.url + "/terms/")
 
@@ -199,12 +184,8 @@ def test_no_csp_errors_through_dialog_sign_up_and_account(live_server, page, csp
 
 
 def test_accept_page_has_no_axe_violations(live_server, page, axe_violations, terms):
-    client = Client()
-    client.force_login(TermsAcceptanceFactory(terms=terms).user)
     TermsOfUseFactory(version="2026-02", changes_summary="Clearer.", effective_at=timezone.now())
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    signed_in(page, live_server, TermsAcceptanceFactory(terms=terms).user)
 
     page.goto(live_server.url + "/")
 
@@ -213,16 +194,6 @@ def test_accept_page_has_no_axe_violations(live_server, page, axe_violations, te
 
 
 # --- The terms editor in the admin ------------------------------------------------------------
-
-
-@pytest.fixture
-def superuser_page(live_server, page):
-    client = Client()
-    client.force_login(UserFactory(superuser=True))
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return page
 
 
 def open_terms_editor(page, url: str):

@@ -4,52 +4,21 @@ that tells returning visitors what changed (issue 9.7)."""
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import TermsOfUse
 from tests.accounts.factories import TermsOfUseFactory
+from tests.browser import OPEN_TERMS_DIALOG
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-OPEN_DIALOG = "#terms-prompt dialog[open]"
-
-
-@pytest.fixture
-def terms():
-    return TermsOfUseFactory(
-        version="2026-01",
-        body="<h2>Be kind</h2><p>Be kind to each other.</p>",
-        effective_at=timezone.now() - datetime.timedelta(days=1),
-    )
-
-
-@pytest.fixture
-def draft(terms):
-    return TermsOfUseFactory(
-        version="2026-02",
-        body="<h2>Be kind</h2><p>Be kind. No spam, please.</p>",
-        changes_summary="We added a rule against spam.",
-        effective_at=None,
-    )
-
-
-@pytest.fixture
-def editor_page(live_server, page):
-    client = Client()
-    client.force_login(UserFactory(superuser=True))
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return page
-
 
 def test_editor_previews_then_confirms_a_new_version(
-    live_server, editor_page, csp_violations, terms, draft
+    live_server, superuser_page, csp_violations, terms, draft
 ):
-    page = editor_page
+    page = superuser_page
     UserFactory.create_batch(2)
     page.goto(f"{live_server.url}/admin/accounts/termsofuse/{draft.pk}/change/")
 
@@ -74,12 +43,12 @@ def test_editor_previews_then_confirms_a_new_version(
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("view", ["preview", "put-into-effect"])
 def test_preview_and_confirmation_pages_have_no_axe_violations(
-    live_server, editor_page, axe_violations, terms, draft, scheme, view
+    live_server, superuser_page, axe_violations, terms, draft, scheme, view
 ):
-    editor_page.emulate_media(color_scheme=scheme)
-    editor_page.goto(f"{live_server.url}/admin/accounts/termsofuse/{draft.pk}/{view}/")
+    superuser_page.emulate_media(color_scheme=scheme)
+    superuser_page.goto(f"{live_server.url}/admin/accounts/termsofuse/{draft.pk}/{view}/")
 
-    assert axe_violations(editor_page) == []
+    assert axe_violations(superuser_page) == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -95,7 +64,7 @@ def test_returning_visitor_reads_what_changed_in_the_dialog(
     )
 
     page.goto(live_server.url + "/")
-    dialog = page.locator(OPEN_DIALOG)
+    dialog = page.locator(OPEN_TERMS_DIALOG)
     dialog.wait_for()
 
     assert dialog.get_by_role("heading", name="What changed since version 2026-01").is_visible()

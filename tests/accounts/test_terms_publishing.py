@@ -33,17 +33,6 @@ def admin_client(client):
     return client
 
 
-@pytest.fixture
-def draft(terms):
-    """A corrected wording of `terms` (the version in force), not yet in force."""
-    return TermsOfUseFactory(
-        version="2026-02",
-        body="<p>Be kind. No spam, please.</p>",
-        changes_summary="We added a rule against spam.",
-        effective_at=None,
-    )
-
-
 def add_form(**fields):
     return {
         "version": "2026-02",

@@ -5,8 +5,6 @@ from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -18,6 +16,7 @@ from tests.articles.factories import (
     TagFactory,
     image_file,
 )
+from tests.browser import signed_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -132,22 +131,6 @@ def test_search_page_has_no_axe_violations(
     assert page.locator(".article-card").count() == 10
     assert axe_violations(page) == []
     assert csp_violations == []
-
-
-def signed_in(page, live_server, user):
-    """`page` with `user` signed in, whichever page the site's sign-in form is on."""
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
 
 
 def test_admin_story_form_runs_the_editor_without_csp_errors(
