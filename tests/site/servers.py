@@ -179,3 +179,26 @@ story = Article.objects.get(slug="harbour-plan")
 story.status = Article.Status.DRAFT
 story.save()
 """
+
+
+def views_counted(servers: list[Server], pk: int, readers: int = 40) -> tuple[list[int], int]:
+    """Publish story `pk` (again), send one view beacon for each of `readers`
+    readers, the first ones to the first server and so on, and flush the
+    counts: (the count each beacon answered, the count stored in the database).
+    Exact counting means every answer is positive and stored == max == readers.
+    """
+    env = servers[0].env
+    manage(
+        env,
+        code="from articles.models import Article; "
+        f"Article.objects.filter(pk={pk}).update(status=Article.Status.PUBLISHED)",
+    )
+    answers = [
+        servers[reader * len(servers) // readers].beacon(pk, reader) for reader in range(readers)
+    ]
+    manage(env, "flush_view_counts")
+    stored = manage(
+        env,
+        code=f"from articles.models import Article; print(Article.objects.get(pk={pk}).view_count)",
+    )
+    return answers, int(stored)
