@@ -9,11 +9,13 @@ of a number that fits a 63-bit column; anything else does not match (404).
 
 from django.urls import register_converter
 
+from newsroom.numbers import POSITIVE_INT_PATTERN
+
 
 class IdConverter:
     """A database id in a path: 1 to 999,999,999,999,999,999 without leading zeros."""
 
-    regex = "[1-9][0-9]{0,17}"
+    regex = POSITIVE_INT_PATTERN
 
     def to_python(self, value: str) -> int:
         return int(value)
