@@ -14,25 +14,26 @@ Pages of a list: one address per page, and a cost that does not grow with the ar
   reachable through the archives (by month), which are bounded by the calendar.
 """
 
-import re
-
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404, HttpRequest
 from django.utils.functional import cached_property
 
-#: A page number as written in an address: 1 to 999,999,999, canonical digits only.
-CANONICAL_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+from newsroom.numbers import canonical_int
+
+#: The largest number (page, year, month, day) an address may name.
+MAX_NUMBER = 999_999_999
 #: How deep a reader can page through a list (home, section, tag, author, search).
 MAX_PAGES = 50
 
 
 def canonical_number(raw: str) -> int | None:
-    """`raw` as an int if it is the canonical spelling of a positive number, else None.
-
-    `re.fullmatch` with an ASCII class: `\\d` and `int()` would accept other
-    scripts' digits, full-width digits, signs, spaces and underscores.
+    """`raw` as an int if it is the canonical spelling of a number from 1 to
+    MAX_NUMBER, else None: `newsroom.numbers.canonical_int`, the one reading of
+    a reader's number (`int()` would accept other scripts' digits, full-width
+    digits, signs, spaces and underscores).
     """
-    return int(raw) if CANONICAL_NUMBER.fullmatch(raw) else None
+    number = canonical_int(raw)
+    return number if number is not None and 1 <= number <= MAX_NUMBER else None
 
 
 def page_number(request: HttpRequest, name: str = "page") -> int:

@@ -4,6 +4,7 @@ import pytest
 from django import forms
 
 from newsroom.numbers import CanonicalIntegerField, canonical_int
+from newsroom.pagination import canonical_number
 from tests.hostile import NON_CANONICAL_TWOS
 
 
@@ -34,3 +35,12 @@ def test_the_form_field_refuses_other_spellings_with_its_invalid_message(raw):
 
     assert not form.is_valid()
     assert form.errors["quantity"] == ["Enter a whole number."]
+
+
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [("2", 2), ("999999999", 999_999_999), ("1000000000", None), ("0", None)]
+    + [(raw, None) for raw in NON_CANONICAL_TWOS],
+)
+def test_page_numbers_are_read_by_the_same_rule(raw, number):
+    assert canonical_number(raw) == number
