@@ -59,6 +59,8 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.request import validate_host
+from django.http.response import ResponseHeaders
+from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.module_loading import import_string
@@ -96,12 +98,23 @@ PAGE_NUMBER = re.compile(r"[2-9]|[1-9][0-9]{1,8}")
 SEQUENCE_KEY = "pagecache:sequence"
 TAG_KEY = "pagecache:tag:{}"
 LOCK_KEY = "pagecache:lock:{}"
-ENTRY_KEY = "pagecache:page:{}"
+# "page2": entries hold their headers ready to send (a ResponseHeaders); the
+# new name keeps workers from reading entries stored in the older shape.
+ENTRY_KEY = "pagecache:page2:{}"
 
-#: Response headers that describe one delivery, not the page: recomputed on
-#: every answer from the cache.
+#: Response headers that describe one delivery, not the page: never stored
+#: as rendered (the entry's own ETag and xkey replace them; Cache-Control is
+#: recomputed on every answer from the cache).
 PER_RESPONSE_HEADERS = frozenset(
     {"cache-control", "etag", "expires", "last-modified", "age", "set-cookie", "xkey"}
+)
+
+#: Request headers that make a hit a conditional GET (RFC 9110, section 13.1).
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
 )
 
 
@@ -519,7 +532,10 @@ class Entry:
     """One stored page: a single body (sent in one write), its headers and tags.
 
     `sequence` is the purge sequence read before rendering; `fresh_until` and
-    `stale_until` are Unix times.
+    `stale_until` are Unix times. `headers` are made once, when the page is
+    stored, with its ETag and xkey, ready to hand to the response as they are:
+    a hit only adds `Cache-Control` (its `s-maxage` counts down). Every cache
+    read unpickles a new copy, so no two responses share them.
     """
 
     sequence: int
@@ -527,7 +543,7 @@ class Entry:
     fresh_until: float
     stale_until: float
     status: int
-    headers: list[tuple[str, str]]
+    headers: ResponseHeaders
     body: bytes
     etag: str
 
@@ -546,6 +562,22 @@ def page_key(path: str, query: str = "") -> str:
 def _site(url: str):
     """SITE_URL split into scheme, host and port (the key's canonical host)."""
     return urlsplit(url)
+
+
+def _resolve_policy(urlconf: str, path: str) -> PagePolicy | None:
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return policy_of(match.func)
+
+
+#: Resolving a path against the site's URLconf costs about as much as the two
+#: cache reads of a hit (some 40 microseconds), and a path always resolves to
+#: the same view: each worker remembers the policy of its most asked-for paths.
+#: Bounded in entries and in path length, so junk paths cannot grow a worker.
+MEMO_PATH_LENGTH = 200
+_memo_policy = functools.lru_cache(maxsize=1024)(_resolve_policy)
 
 
 class PageCacheMiddleware:
@@ -594,11 +626,10 @@ class PageCacheMiddleware:
     def policy_for(self, request: HttpRequest) -> PagePolicy | None:
         if request.method not in ("GET", "HEAD"):
             return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        return policy_of(match.func)
+        path = request.path_info
+        if len(path) > MEMO_PATH_LENGTH:
+            return _resolve_policy(settings.ROOT_URLCONF, path)
+        return _memo_policy(settings.ROOT_URLCONF, path)
 
     def is_cacheable_request(self, request: HttpRequest) -> bool:
         if settings.PAGE_CACHE_SECONDS <= 0:
@@ -612,11 +643,14 @@ class PageCacheMiddleware:
         return True
 
     @staticmethod
-    def is_cacheable_response(response: HttpResponse) -> bool:
+    def is_cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
         cache_control = response.get("Cache-Control", "")
         vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
         return (
             response.status_code == 200
+            # A CSP nonce used by this render (in the page or its policy) would
+            # be handed to every reader of the shared copy, which defeats it.
+            and not get_nonce(request)
             and not response.streaming
             and not response.cookies
             and not any(d in cache_control for d in ("private", "no-cache", "no-store"))
@@ -701,7 +735,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if response.status_code >= 500 and stale is not None:
             return self.answer(request, stale)  # stale beats an error page
-        if sequence < 0 or not self.is_cacheable_response(response):
+        if sequence < 0 or not self.is_cacheable_response(request, response):
             return self.finish_uncached(request, response)
         now = time.time()
         fresh_until = now + settings.PAGE_CACHE_SECONDS
@@ -713,23 +747,30 @@ class PageCacheMiddleware:
         if fresh_until <= now:
             return self.finish_uncached(request, response)
         body = response.content
+        etag = f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
+        tags = (
+            policy.tags
+            | getattr(response, "cache_tags", frozenset())
+            | getattr(request, "cache_tags", frozenset())
+        )
+        headers = ResponseHeaders(
+            {
+                name: value
+                for name, value in response.items()
+                if name.lower() not in PER_RESPONSE_HEADERS
+            }
+        )
+        headers["ETag"] = etag
+        headers["xkey"] = " ".join(sorted(tags))
         entry = Entry(
             sequence=sequence,
-            tags=(
-                policy.tags
-                | getattr(response, "cache_tags", frozenset())
-                | getattr(request, "cache_tags", frozenset())
-            ),
+            tags=tags,
             fresh_until=fresh_until,
             stale_until=fresh_until + stale_seconds,
             status=response.status_code,
-            headers=[
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in PER_RESPONSE_HEADERS
-            ],
+            headers=headers,
             body=body,
-            etag=f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"',
+            etag=etag,
         )
         try:
             caches["pages"].set(key, entry, max(1, int(entry.stale_until - now)))
@@ -753,8 +794,7 @@ class PageCacheMiddleware:
     def answer(self, request: HttpRequest, entry: Entry) -> HttpResponse:
         """A response from `entry`: its one body, public cache headers and tags."""
         response = HttpResponse(entry.body, status=entry.status)
-        for name, value in entry.headers:
-            response[name] = value
+        response.headers = entry.headers  # a fresh copy from the cache: see Entry
         now = time.time()
         # Rounded up: Varnish stores nothing for s-maxage=0, not even for grace.
         shared = max(0, math.ceil(entry.fresh_until - now))
@@ -767,9 +807,9 @@ class PageCacheMiddleware:
                 f"stale-if-error={settings.PAGE_CACHE_STALE_IF_ERROR_SECONDS}",
             ]
         )
-        response["ETag"] = entry.etag
-        response["xkey"] = " ".join(sorted(entry.tags))
-        return get_conditional_response(request, etag=entry.etag, response=response) or response
+        if any(header in request.META for header in CONDITIONAL_HEADERS):
+            return get_conditional_response(request, etag=entry.etag, response=response) or response
+        return response
 
     @staticmethod
     def finish_uncached(request: HttpRequest, response: HttpResponse) -> HttpResponse:

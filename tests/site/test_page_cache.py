@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import pytest
 from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import render
 from django.test import Client
 from django.urls import include, path
@@ -38,8 +39,15 @@ def private_page(request):
     return response
 
 
+@cacheable()
+def page_using_a_nonce(request):
+    rendered.append(request.path)
+    return HttpResponse(f'<script nonce="{get_nonce(request)}" src="/static/x.js"></script>')
+
+
 urlpatterns = [
     path("counted/", counted_page),
+    path("nonce/", page_using_a_nonce),
     path("cookie/", page_setting_cookie),
     path("private/", private_page),
     path("", include("newsroom.urls")),
@@ -129,6 +137,31 @@ def test_cached_page_keeps_its_security_headers():
     assert rendered == ["/counted/"]
     assert "default-src 'self'" in cached["Content-Security-Policy"]
     assert not cached.cookies
+
+
+def test_a_page_that_uses_a_csp_nonce_is_never_shared():
+    # A nonce is only worth anything if no one else knows it: a cached copy
+    # would hand the same one to every reader.
+    first = Client().get("/nonce/")
+    second = Client().get("/nonce/")
+
+    assert rendered == ["/nonce/", "/nonce/"]
+    nonces = {re.search(r'nonce="([^"]+)"', r.content.decode()).group(1) for r in (first, second)}
+    assert len(nonces) == 2
+    assert "public" not in second["Cache-Control"]
+
+
+def test_a_cached_story_is_served_without_a_query(django_assert_num_queries):
+    from tests.articles.factories import ArticleFactory
+
+    story = ArticleFactory(headline="Ferry timetable restored")
+    Client().get(story.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        cached = Client().get(story.get_absolute_url())
+
+    assert cached.status_code == HTTPStatus.OK
+    assert "Ferry timetable restored" in cached.content.decode()
 
 
 def test_readers_with_harmless_cookies_share_the_cached_page():
