@@ -596,8 +596,9 @@ class PageCacheMiddleware:
         policy = self.policy_for(request)
         if policy is None:
             return self.finish_uncached(request, self.get_response(request))
-        canonical = policy.canonical_query(request.GET)
-        if canonical is not None:
+        query_string = request.META.get("QUERY_STRING", "")
+        canonical = policy.canonical_query(request.GET) if query_string else ""
+        if canonical is not None and canonical != query_string:
             # The view sees exactly what the key holds: its declared parameters.
             request.GET = QueryDict(canonical)
             request.META["QUERY_STRING"] = canonical
