@@ -1,21 +1,31 @@
 """
 Serving at scale: gunicorn (2 workers) and wrk, everything measured in one run.
 
-    python bench/bench_serving.py [--articles N] [--seconds S] [--no-readme]
+    python bench/bench_serving.py [--articles N] [--seconds S] [--rounds R] [--no-readme]
 
 1. Cached pages against a static file served by the same stack (whitenoise in
    the same gunicorn): the front page and a story, 50 connections; prints the
    rps ratio and the p99 ratio (issue 12: at least 0.9 x the rps, p99 at most
    1.5 x).
-2. The flood: 10,000 distinct junk query strings on the front page and a story
+2. The same three through a real Varnish (Debian's varnishd with the xkey
+   vmod, the shipped VCL) in front of that gunicorn: cached pages against the
+   static file through the same Varnish (issue 12: at least 0.8 x the rps).
+3. The flood: 10,000 distinct junk query strings on the front page and a story
    add at most one cache entry per path, and the workers' RSS grows by less
    than 10 MB.
-3. Redis stopped in the middle of a wrk run: 0 responses other than 2xx/3xx.
+4. Redis stopped in the middle of a wrk run: 0 responses other than 2xx/3xx.
+
+The machine this runs on is usually shared, so 1 and 2 run R rounds (3 by
+default) of static file, home, story, one after the other: each ratio is the
+median of the rounds' ratios, with their spread, and the load average is
+printed with the figures.
 
 Uses the production settings (DEBUG off, collectstatic, the default on-disk
-cache) with a throw-away SQLite database and cache folder. Installs Debian's
-wrk when it is missing (as root). Appends the figures, with the date and the
-machine, to bench/README.md. Asserts no timing: it prints ratios.
+cache) with a throw-away SQLite database and cache folder, and free ports.
+Installs Debian's wrk, varnish and varnish-modules when they are missing (as
+root). Every server it starts (gunicorn, varnishd, redis-server) is stopped by
+its own process id. Appends the figures, with the date and the machine, to
+bench/README.md. Asserts no timing: it prints ratios.
 """
 
 import argparse
@@ -27,6 +37,8 @@ import re
 import secrets
 import shutil
 import signal
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,10 +50,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
-PORT = 8125
-REDIS_PORT = 8126
-REDIS_SITE_PORT = 8127
 CONNECTIONS = 50
+VCL = PROJECT / "newsroom" / "varnish" / "newsroom.vcl"
 
 SEED = """
 from articles.models import Article
@@ -56,23 +66,63 @@ print(len(FanoutCache(sys.argv[1], shards=4)))
 """
 
 
+def apt_install(*packages: str) -> bool:
+    """Install Debian packages when running as root; False when we cannot."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return False
+    print(f"Installing Debian's {' '.join(packages)}...", flush=True)
+    subprocess.run(["apt-get", "update", "-qq"], check=False)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", *packages],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
+    return True
+
+
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if found:
         return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Installing Debian's wrk...")
-        subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "wrk"],
-            check=True,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
+    if apt_install("wrk"):
         return shutil.which("wrk") or sys.exit("wrk did not install")
     sys.exit("wrk is missing: apt-get install wrk")
 
 
-def environment(folder: Path, **extra: str) -> dict[str, str]:
+def find_varnishd() -> str | None:
+    """Debian's varnishd (in /usr/sbin, often off a user's PATH), if the xkey vmod is there too."""
+    varnishd = shutil.which("varnishd") or (
+        "/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None
+    )
+    xkey = next(Path("/usr/lib").glob("*/varnish/vmods/libvmod_xkey.so"), None)
+    return varnishd if varnishd and xkey else None
+
+
+def ensure_varnishd() -> str | None:
+    return find_varnishd() or (apt_install("varnish", "varnish-modules") and find_varnishd())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.1)
+    return False
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{n:.1f}" for n in os.getloadavg())
+
+
+def environment(folder: Path, port: int, **extra: str) -> dict[str, str]:
     keep = ("PATH", "HOME", "LANG")
     return {
         **{name: value for name, value in os.environ.items() if name in keep},
@@ -84,7 +134,7 @@ def environment(folder: Path, **extra: str) -> dict[str, str]:
         "SECURE_HSTS_SECONDS": "0",
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "CACHE_DIR": str(folder / "cache"),
-        "SITE_URL": f"http://127.0.0.1:{PORT}",
+        "SITE_URL": f"http://127.0.0.1:{port}",
         "LOG_LEVEL": "ERROR",
         **extra,
     }
@@ -97,6 +147,17 @@ def run(env: dict[str, str], *args: str) -> str:
     if result.returncode:
         sys.exit(f"{args} failed:\n{result.stdout}\n{result.stderr[-3000:]}")
     return result.stdout
+
+
+def get_headers(port: int, path: str) -> dict[str, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return dict(response.getheaders())
+    finally:
+        connection.close()
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
@@ -144,9 +205,72 @@ class Gunicorn:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
 
 
-def wrk(path: str, port: int, seconds: int) -> dict:
+class Varnish:
+    """varnishd in the foreground with the shipped VCL, in front of `backend_port`.
+
+    As in tests/site/test_varnish.py: its own work folder and port, `-j none`
+    (run as this user), the backend in a generated newsroom-backend.vcl, and
+    stopped through its own process id.
+    """
+
+    def __init__(self, varnishd: str, folder: Path, backend_port: int) -> None:
+        self.port = free_port()
+        include = folder / "varnish-include"
+        include.mkdir()
+        (include / "newsroom-backend.vcl").write_text(
+            "backend default {\n"
+            '    .host = "127.0.0.1";\n'
+            f'    .port = "{backend_port}";\n'
+            '    .probe = { .url = "/healthz"; .interval = 1s; .timeout = 2s;'
+            " .window = 3; .threshold = 2; }\n"
+            "}\n"
+        )
+        self.process = subprocess.Popen(
+            [
+                varnishd,
+                "-F",
+                "-n",
+                str(folder / "varnish-work"),
+                "-a",
+                f"127.0.0.1:{self.port}",
+                "-T",
+                "none",
+                "-j",
+                "none",
+                "-f",
+                str(VCL),
+                "-p",
+                f"vcl_path={include}:{VCL.parent}",
+                "-s",
+                "malloc,64m",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        if not wait_for_port(self.port):
+            self.stop()
+            sys.exit(f"varnishd did not start: {self.process.stderr.read().decode()[-2000:]}")
+        # The backend starts as sick until its first probes pass.
+        deadline = time.monotonic() + 30
+        while get(self.port, "/healthz")[0] != 200:
+            if time.monotonic() > deadline:
+                self.stop()
+                sys.exit("Varnish never found gunicorn healthy")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def wrk(path: str, port: int, seconds: int, headers: tuple[str, ...] = ()) -> dict:
     """rps, p99 (ms) and non-2xx/3xx answers of a wrk run at CONNECTIONS connections."""
     output = subprocess.run(
         [
@@ -155,6 +279,7 @@ def wrk(path: str, port: int, seconds: int) -> dict:
             f"-t{2}",
             f"-c{CONNECTIONS}",
             f"-d{seconds}s",
+            *(argument for header in headers for argument in ("-H", header)),
             f"http://127.0.0.1:{port}{path}",
         ],
         capture_output=True,
@@ -164,23 +289,102 @@ def wrk(path: str, port: int, seconds: int) -> dict:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", output).groups()
     p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors:.*", output)
     return {
         "rps": rps,
         "p99": p99,
+        "requests": requests,
         "bad": int(bad.group(1)) if bad else 0,
         "socket_errors": errors.group(0) if errors else "",
     }
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes `pids` have used so far."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (man 5 proc)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def compare(
+    port: int,
+    paths: dict[str, str],
+    seconds: int,
+    rounds: int,
+    servers: list[int],
+    headers: tuple[str, ...] = (),
+) -> dict:
+    """wrk on each of `paths` (the first is the baseline), `rounds` times in turn.
+
+    Returns, per label, the median rps and p99, the per-round ratios to the
+    baseline measured in the same round, and the CPU time the `servers`
+    processes spent per request (which other load on the machine changes far
+    less than the rps).
+    """
+    runs: dict[str, list[dict]] = {label: [] for label in paths}
+    for _ in range(rounds):
+        for label, path in paths.items():
+            before = cpu_seconds(servers)
+            result = wrk(path, port, seconds, headers)
+            result["cpu"] = (cpu_seconds(servers) - before) / max(1, result["requests"])
+            runs[label].append(result)
+    baseline = next(iter(paths))
+    results = {}
+    for label, measured in runs.items():
+        rps_ratios = [m["rps"] / b["rps"] for m, b in zip(measured, runs[baseline], strict=True)]
+        p99_ratios = [m["p99"] / b["p99"] for m, b in zip(measured, runs[baseline], strict=True)]
+        results[label] = {
+            "rps": statistics.median(m["rps"] for m in measured),
+            "p99": statistics.median(m["p99"] for m in measured),
+            "bad": sum(m["bad"] for m in measured),
+            "cpu": sum(m["cpu"] * m["requests"] for m in measured)
+            / max(1, sum(m["requests"] for m in measured)),
+            "rps_ratios": rps_ratios,
+            "p99_ratios": p99_ratios,
+        }
+    return results
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} (rounds {min(values):.2f}-{max(values):.2f})"
+
+
+def report(say, results: dict, static: str, where: str) -> None:
+    labels = iter(results)
+    baseline = results[next(labels)]
+    say(
+        f"{where}: static file {static}: {baseline['rps']:.0f} rps, p99 {baseline['p99']:.1f} ms"
+        f" (medians), server CPU {baseline['cpu'] * 1e6:.0f} us/request"
+    )
+    for label in labels:
+        result = results[label]
+        say(
+            f"{where}: cached {label}: {result['rps']:.0f} rps, p99 {result['p99']:.1f} ms;"
+            f" rps ratio {spread(result['rps_ratios'])},"
+            f" p99 ratio {spread(result['p99_ratios'])};"
+            f" server CPU {result['cpu'] * 1e6:.0f} us/request"
+            f" ({result['cpu'] / baseline['cpu']:.2f} x the static file's)"
+            f" (non-2xx/3xx: {result['bad']})"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-readme", action="store_true")
     options = parser.parse_args()
     ensure_wrk()
+    varnishd = ensure_varnishd()
     lines = []
 
     def say(text: str) -> None:
@@ -189,34 +393,61 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        env = environment(folder)
+        port = free_port()
+        env = environment(folder, port)
         run(env, "manage.py", "migrate", "--noinput")
         run(env, "manage.py", "collectstatic", "--noinput", "-v0")
         run(env, "manage.py", "seed_bulk", f"--articles={options.articles}")
         _, story = run(env, "-c", f"import django; django.setup()\n{SEED}").split()
-        site = Gunicorn(env, PORT)
+        site = Gunicorn(env, port)
         try:
-            home = get(PORT, "/")[1].decode()
+            home = get(port, "/")[1].decode()
             static = re.search(r'href="(/static/[^"]+\.css)"', home).group(1)
-            for path in ("/", story):  # warm the page cache
-                get(PORT, path)
+            paths = {"static": static, "home": "/", "story": story}
+            for path in paths.values():  # warm the page cache
+                get(port, path)
+            sizes = ", ".join(
+                f"{label} {len(get(port, p)[1]) / 1024:.1f} KB" for label, p in paths.items()
+            )
 
             # 1. Cached pages against a static file.
-            baseline = wrk(static, PORT, options.seconds)
-            say(f"static file {static}: {baseline['rps']:.0f} rps, p99 {baseline['p99']:.1f} ms")
-            for label, path in (("home", "/"), ("story", story)):
-                result = wrk(path, PORT, options.seconds)
-                say(
-                    f"cached {label}: {result['rps']:.0f} rps, p99 {result['p99']:.1f} ms;"
-                    f" rps ratio {result['rps'] / baseline['rps']:.2f},"
-                    f" p99 ratio {result['p99'] / baseline['p99']:.2f}"
-                    f" (non-2xx/3xx: {result['bad']})"
-                )
+            say(f"bodies: {sizes}; {load()} before")
+            workers = children(site.process.pid)
+            results = compare(port, paths, options.seconds, options.rounds, workers)
+            report(say, results, static, f"gunicorn, {CONNECTIONS} connections")
+            say(f"{load()} after")
 
-            # 2. The flood.
+            # 2. The same through Varnish.
+            if varnishd is None:
+                say("through Varnish: skipped (apt-get install varnish varnish-modules)")
+            else:
+                varnish = Varnish(varnishd, folder, port)
+                try:
+                    for path in paths.values():  # a miss, then stored
+                        get(varnish.port, path)
+                    hits = [
+                        get_headers(varnish.port, path).get("X-Cache") for path in paths.values()
+                    ]
+                    # As a browser asks: without Accept-Encoding, Varnish would
+                    # gunzip the static file (stored compressed, as WhiteNoise
+                    # offers it) on every request; the pages are stored as is.
+                    results = compare(
+                        varnish.port,
+                        paths,
+                        options.seconds,
+                        options.rounds,
+                        [varnish.process.pid, *children(varnish.process.pid)],
+                        ("Accept-Encoding: gzip",),
+                    )
+                    report(say, results, static, f"Varnish, {CONNECTIONS} connections, gzip")
+                    say(f"X-Cache before the runs: {' '.join(map(str, hits))}; {load()} after")
+                finally:
+                    varnish.stop()
+
+            # 3. The flood.
             entries_before = int(run(env, "-c", COUNT_ENTRIES, str(folder / "cache" / "pages")))
             rss_before = site.worker_rss_kb()
-            paths = [
+            junk = [
                 f"{path}?utm_source=x{n}&q{n}={n}"
                 if n % 2
                 else f"{path}?{n}={secrets.token_hex(4)}"
@@ -224,11 +455,11 @@ def main() -> None:
                 for path in ("/", story)
             ]
             with ThreadPoolExecutor(8) as pool:
-                statuses = list(pool.map(lambda p: get(PORT, p)[0], paths))
+                statuses = list(pool.map(lambda p: get(port, p)[0], junk))
             entries_after = int(run(env, "-c", COUNT_ENTRIES, str(folder / "cache" / "pages")))
             rss_after = site.worker_rss_kb()
             say(
-                f"flood: {len(paths)} distinct junk query strings on 2 paths:"
+                f"flood: {len(junk)} distinct junk query strings on 2 paths:"
                 f" {entries_after - entries_before} new cache entries,"
                 f" worker RSS {rss_before / 1024:.1f} -> {rss_after / 1024:.1f} MB"
                 f" (+{(rss_after - rss_before) / 1024:.1f} MB);"
@@ -237,27 +468,30 @@ def main() -> None:
         finally:
             site.stop()
 
-        # 3. Redis stopped in the middle of a run.
+        # 4. Redis stopped in the middle of a run.
         redis_server = shutil.which("redis-server")
         if redis_server is None:
             say("Redis stopped mid-run: skipped (redis-server is not installed)")
         else:
+            # A Redis of our own (its own port, nothing saved to disk), stopped
+            # through its own process id, mid-run and again in `finally`.
+            redis_port, site_port = free_port(), free_port()
             redis = subprocess.Popen(
-                [redis_server, "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"],
+                [redis_server, "--port", str(redis_port), "--save", "", "--appendonly", "no"],
                 stdout=subprocess.DEVNULL,
             )
-            time.sleep(0.5)
+            if not wait_for_port(redis_port):
+                redis.kill()
+                sys.exit("redis-server did not start")
             redis_env = environment(
-                folder,
-                CACHE_URL=f"redis://127.0.0.1:{REDIS_PORT}/0",
-                SITE_URL=f"http://127.0.0.1:{REDIS_SITE_PORT}",
+                folder, site_port, CACHE_URL=f"redis://127.0.0.1:{redis_port}/0"
             )
-            with_redis = Gunicorn(redis_env, REDIS_SITE_PORT)
+            with_redis = Gunicorn(redis_env, site_port)
             try:
-                get(REDIS_SITE_PORT, "/")
+                get(site_port, "/")
                 stopper = threading.Timer(options.seconds / 3, redis.terminate)
                 stopper.start()
-                result = wrk("/", REDIS_SITE_PORT, options.seconds)
+                result = wrk("/", site_port, options.seconds)
                 stopper.join()
                 say(
                     f"Redis stopped {options.seconds / 3:.0f} s into a {options.seconds} s run:"
@@ -266,7 +500,8 @@ def main() -> None:
                 )
             finally:
                 with_redis.stop()
-                redis.terminate()
+                if redis.poll() is None:
+                    redis.terminate()
                 redis.wait()
 
     if not options.no_readme:
