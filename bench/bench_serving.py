@@ -24,8 +24,9 @@ Uses the production settings (DEBUG off, collectstatic, the default on-disk
 cache) with a throw-away SQLite database and cache folder, and free ports.
 Installs Debian's wrk, varnish and varnish-modules when they are missing (as
 root). Every server it starts (gunicorn, varnishd, redis-server) is stopped by
-its own process id. Appends the figures, with the date and the machine, to
-bench/README.md. Asserts no timing: it prints ratios.
+its own process id. Writes the figures, with the date and the machine, to
+bench/README.md after the last bench_serving run there. Asserts no timing: it
+prints ratios.
 """
 
 import argparse
@@ -376,6 +377,21 @@ def report(say, results: dict, static: str, where: str) -> None:
         )
 
 
+def record(readme: Path, section: str) -> None:
+    """Put `section` after the last bench_serving run in `readme` (other
+    benchmarks' sections may follow it), or at the end when there is none."""
+    text = readme.read_text() if readme.exists() else ""
+    last = text.rfind("\n### bench_serving.py,")
+    if last < 0:
+        readme.write_text(text.rstrip("\n") + "\n\n" + section)
+        return
+    heading_end = text.index("\n", last + 1) + 1
+    following = re.compile(r"^#", re.MULTILINE).search(text, heading_end)
+    end = len(text) if following is None else following.start()
+    rest = "" if following is None else "\n" + text[end:]
+    readme.write_text(text[:end].rstrip("\n") + "\n\n" + section + rest)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=300)
@@ -509,11 +525,10 @@ def main() -> None:
             f"{platform.node()}: {os.cpu_count()} CPUs"
             f" ({platform.processor() or platform.machine()}), Python {platform.python_version()}"
         )
-        with (PROJECT / "bench" / "README.md").open("a") as readme:
-            readme.write(
-                f"\n### bench_serving.py, {datetime.date.today()}, {machine}\n\n"
-                + "".join(f"- {line}\n" for line in lines)
-            )
+        section = f"### bench_serving.py, {datetime.date.today()}, {machine}\n\n" + "".join(
+            f"- {line}\n" for line in lines
+        )
+        record(PROJECT / "bench" / "README.md", section)
 
 
 if __name__ == "__main__":
