@@ -131,8 +131,24 @@ def story_lead_image(article: Article, *, origin: str) -> dict | None:
     }
 
 
+class ScheduleCappedFeed(Feed):
+    """A feed cached no longer than until the next scheduled publication (issue
+    12.7): a feed renders no template with the request, so the context
+    processor that caps every page cannot cap it."""
+
+    def __call__(self, request, *args, **kwargs):
+        feed_cache_until_next_publication(request)
+        return super().__call__(request, *args, **kwargs)
+
+
+def feed_cache_until_next_publication(request: HttpRequest) -> None:
+    """Cap the cached copy of a feed at the next scheduled publication."""
+    if may_be_cached(request):
+        cache_until(request, next_publication())
+
+
 @cacheable(tags=["feeds", "lists"])
-class LatestStoriesFeed(Feed):
+class LatestStoriesFeed(ScheduleCappedFeed):
     """The newest stories of the whole site (RSS); subclasses narrow it to a topic."""
 
     # Valid XML whatever editors typed (see newsroom/text.py).
@@ -142,13 +158,6 @@ class LatestStoriesFeed(Feed):
     description = "The newest stories from Newsroom, as they are published."
     feed_copyright = "Newsroom"
     language = "en"
-
-    def __call__(self, request, *args, **kwargs):
-        # A feed renders no template with the request, so the context
-        # processor that caps every page cannot cap it (issue 12.7).
-        if may_be_cached(request):
-            cache_until(request, next_publication())
-        return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
         return FeedSource(topic=None, origin=site_origin(request))
@@ -268,9 +277,11 @@ class AuthorAtomFeed(AuthorFeed):
     feed_type = StoryAtomFeed
 
 
+@cacheable(tags=["feeds", "lists"])
 @require_safe
 def json_feed(request):
     """The site's newest stories as a JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+    feed_cache_until_next_publication(request)
     origin = site_origin(request)
     stories = Article.objects.published().select_related("section").with_bylines()
     items = []
@@ -315,7 +326,7 @@ def json_feed(request):
 
 
 @cacheable(tags=["feeds", "corrections"])
-class CorrectionsFeed(Feed):
+class CorrectionsFeed(ScheduleCappedFeed):
     """Every correction and update note on a live story, newest first (RSS 2.0).
 
     Text goes out through newsroom.text's XML-safe feed types."""

@@ -583,7 +583,7 @@ class MonthArchiveView(ArchiveMixin, BaseMonthArchive):
         )
 
 
-@cacheable(query={"q": lambda q: q == clean_query(q), "page": PAGE_NUMBER}, tags=["lists"])
+@cacheable(tags=["lists"])
 @require_safe
 def archive_index(request):
     """Every year and month with published stories, newest first, with their counts.
@@ -608,6 +608,7 @@ def archive_index(request):
     return render(request, "articles/archive_index.html", {"years": years})
 
 
+@cacheable(query={"q": lambda q: q == clean_query(q), "page": PAGE_NUMBER}, tags=["lists"])
 @require_safe
 def search(request):
     """Search results, with matching section, tag and author pages above the stories
