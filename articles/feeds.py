@@ -344,7 +344,8 @@ class CorrectionsFeed(ScheduleCappedFeed):
         return f"{item.get_kind_display()}: {item.article.headline}"
 
     def item_description(self, item):
-        return item.text
+        # Plain text, read by feed readers as HTML (like the standfirst above).
+        return escape(item.text)
 
     def item_link(self, item):
         return item.get_absolute_url()
