@@ -228,9 +228,10 @@ def _article_context(request: HttpRequest, article: Article, *, preview: bool = 
         "article": article,
         "corrections": corrections,
         "preview": preview,
-        # The stored count, never the cache's pending views: cached copies of the
-        # page then hold what a fresh render would, and the flush that changes
-        # it purges them. The beacon's answer adds the pending views.
+        # The stored count, never the cache's pending views: a cached copy holds
+        # what a fresh render would, at most PAGE_CACHE_SECONDS behind the flush
+        # (not purged on every flush: that would empty the cache of the most-read
+        # story each FLUSH_INTERVAL). The beacon's answer adds the pending views.
         "views": article.view_count,
         "related": article.related(),
         "previous_story": None if preview else article.previous_published(),
