@@ -27,7 +27,6 @@ from simple_history.models import HistoricalRecords
 from articles.html import html_to_text, sanitise_html
 from articles.images import Picture, picture_for
 from newsroom.images import UploadedImageField
-from newsroom.pagecache import purge
 from newsroom.text import TextFieldsCleanedOnSave, person_name_clean, text_fields_clean
 
 #: Words a reader gets through in a minute, for the reading time.
@@ -787,7 +786,7 @@ class Correction(models.Model):
         super().save(*args, **kwargs)
         # The story changed for readers: its dateModified, feeds and sitemap say so.
         Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
-        # The pages showing it are purged by editors_desk_purge (saves and deletes).
+        # The pages showing it are purged by receivers.editors_desk_changed.
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
@@ -825,9 +824,8 @@ class FrontPage(models.Model):
         return "Front page"
 
     def save(self, *args, **kwargs):
-        self.pk = 1
+        self.pk = 1  # the one front page; receivers.editors_desk_changed purges "home"
         super().save(*args, **kwargs)
-        purge(["home"])
 
     @classmethod
     def load(cls) -> "FrontPage":
@@ -862,7 +860,7 @@ class BannerQuerySet(models.QuerySet):
         return self.filter(expires_at__gt=timezone.now()).order_by("-created_at", "-pk")
 
 
-class Banner(models.Model):
+class Banner(TextFieldsCleanedOnSave, models.Model):
     """A breaking-news line with a link, shown on every page until it expires.
 
     Pages are cached: each page that shows a banner may be cached only until
@@ -889,10 +887,6 @@ class Banner(models.Model):
     def __str__(self):
         return self.text
 
-    def save(self, *args, **kwargs):
-        text_fields_clean(self)
-        super().save(*args, **kwargs)  # then editors_desk_purge purges every page
-
     def clean(self):
         on_site = self.url.startswith("/") and not self.url.startswith("//")
         if self.url and not on_site and not self.url.startswith(("https://", "http://")):
@@ -916,7 +910,7 @@ class ShareLinkQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
-class ShareLink(models.Model):
+class ShareLink(TextFieldsCleanedOnSave, models.Model):
     """A secret, expiring, revocable link to a story for someone outside the admin
     (a lawyer, a source). The token is shown once, when the link is made; the
     database keeps only its SHA-256 hash, so a copy of the database opens nothing."""
@@ -946,10 +940,6 @@ class ShareLink(models.Model):
 
     def __str__(self):
         return f"Share link to “{self.article}”"
-
-    def save(self, *args, **kwargs):
-        text_fields_clean(self)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:share", kwargs={"token": self.token}) if self.token else ""

@@ -24,6 +24,7 @@ from articles.models import (
     Banner,
     Byline,
     Correction,
+    FrontPage,
     FrontPageStory,
     Section,
     Tag,
@@ -196,16 +197,17 @@ def search_names_tag_deleted(instance: Tag, **kwargs) -> None:
 
 @receiver(post_save, sender=Banner, dispatch_uid="articles_banner_saved")
 @receiver(post_delete, sender=Banner, dispatch_uid="articles_banner_deleted")
+@receiver(post_save, sender=FrontPage, dispatch_uid="articles_front_page_saved")
 @receiver(post_save, sender=FrontPageStory, dispatch_uid="articles_front_page_story_saved")
 @receiver(post_delete, sender=FrontPageStory, dispatch_uid="articles_front_page_story_deleted")
 @receiver(post_save, sender=Correction, dispatch_uid="articles_correction_saved")
 @receiver(post_delete, sender=Correction, dispatch_uid="articles_correction_deleted")
 def editors_desk_changed(sender, instance, **kwargs) -> None:
-    """Banners (on every page), the front page's top stories, correction notes."""
+    """Banners (on every page), the front page's lead and top stories, correction notes."""
     if sender is Banner:
         banner_forget()
         purge(["site", "banner"])
-    elif sender is FrontPageStory:
+    elif sender in (FrontPage, FrontPageStory):
         purge(["home"])
     elif sender is Correction:
         purge(correction_cache_tags(instance.article_id))

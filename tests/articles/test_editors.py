@@ -79,6 +79,27 @@ def test_front_page_leads_with_the_editors_choice_and_orders_top_stories(client)
     assert "Newest" in latest and "Chosen lead" not in latest
 
 
+def test_changing_the_choice_reaches_a_cached_front_page_at_once(
+    page_cache, django_capture_on_commit_callbacks
+):
+    """The choice is cached (a shared fragment, and the page itself): saving the
+    front page or a top story purges both."""
+    chosen = ArticleFactory(headline="Chosen lead", published_at=timezone.now() - timedelta(days=2))
+    top = ArticleFactory(headline="Top story", published_at=timezone.now() - timedelta(days=3))
+    ArticleFactory(headline="Newest")
+    assert lead_headline(Client().get("/")) == "Newest"  # now cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = FrontPage.load()
+        page.lead = chosen
+        page.save()
+    assert lead_headline(Client().get("/")) == "Chosen lead"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        FrontPageStory.objects.create(front_page=page, article=top, order=1)
+    assert top_headlines(Client().get("/")) == ["Top story"]
+
+
 def test_front_page_skips_a_chosen_story_that_is_no_longer_live(client):
     chosen = ArticleFactory(headline="Withdrawn lead")
     top = ArticleFactory(headline="Withdrawn top")
