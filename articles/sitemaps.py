@@ -74,22 +74,26 @@ class SectionSitemap(Sitemap):
         return item.latest
 
 
-class TagSitemap(Sitemap):
+class TopicSitemap(Sitemap):
+    """The pages of the tags or authors (`model`) with at least one live story,
+    reached from the story through `relation`."""
+
     changefreq = "daily"
     priority = 0.4
+    model: type[Tag | Author]
+    relation: str
 
     def items(self):
-        live = Article.objects.published().filter(tags=OuterRef("pk"))
-        return Tag.objects.filter(Exists(live)).order_by("name")
+        live = Article.objects.published().filter(**{self.relation: OuterRef("pk")})
+        return self.model.objects.filter(Exists(live)).order_by("name")
 
 
-class AuthorSitemap(Sitemap):
-    changefreq = "daily"
-    priority = 0.4
+class TagSitemap(TopicSitemap):
+    model, relation = Tag, "tags"
 
-    def items(self):
-        live = Article.objects.published().filter(authors=OuterRef("pk"))
-        return Author.objects.filter(Exists(live)).order_by("name")
+
+class AuthorSitemap(TopicSitemap):
+    model, relation = Author, "authors"
 
 
 class ArchiveYearSitemap(Sitemap):
