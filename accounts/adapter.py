@@ -260,29 +260,24 @@ class AccountAdapter(DefaultAccountAdapter):
         `send_confirmation_mail` sends no link for such addresses, and this
         covers links sent before it did, and two confirmations at once.
         """
-        if (
+        held_elsewhere = (
             User.objects.holding_address(email_address.email)
             .exclude(pk=email_address.user_id)
             .exists()
-        ):
-            self.add_message(
-                request,
-                messages.ERROR,
-                "account/messages/email_confirmation_failed.txt",
-                {"email": email_address.email},
-            )
-            return False
-        try:
-            # Two accounts confirming one address at the same moment: the
-            # database's one-verified-owner index refuses the second (issue
-            # 13.6); that reader is told, as above, instead of a 500.
-            with transaction.atomic():
-                return super().confirm_email(request, email_address)
-        except IntegrityError:
-            self.add_message(
-                request,
-                messages.ERROR,
-                "account/messages/email_confirmation_failed.txt",
-                {"email": email_address.email},
-            )
-            return False
+        )
+        if not held_elsewhere:
+            try:
+                # Two accounts confirming one address at the same moment: the
+                # database's one-verified-owner index refuses the second (issue
+                # 13.6); that reader gets the message below instead of a 500.
+                with transaction.atomic():
+                    return super().confirm_email(request, email_address)
+            except IntegrityError:
+                pass
+        self.add_message(
+            request,
+            messages.ERROR,
+            "account/messages/email_confirmation_failed.txt",
+            {"email": email_address.email},
+        )
+        return False
