@@ -103,6 +103,18 @@ def test_wide_screen_shows_the_navigation_without_a_menu(live_server, page, stor
     assert not page.locator(".site-menu").is_visible()
 
 
+def test_wide_story_page_puts_most_read_beside_the_story(live_server, page, stories):
+    """The layout the stylesheet promises (a rule nested by a missing brace
+    once made the column, the share row and the archive lists plain blocks)."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + stories.get_absolute_url())
+
+    story = page.locator(".story-columns > .story").bounding_box()
+    most_read = page.locator(".story-columns > .most-read").bounding_box()
+    assert most_read["x"] >= story["x"] + story["width"]  # beside, not below
+    assert page.locator(".share__list").evaluate("e => getComputedStyle(e).display") == "flex"
+
+
 def test_phone_home_page_puts_the_lead_and_top_stories_first(live_server, page, stories):
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(live_server.url + "/")

@@ -118,3 +118,34 @@ def test_every_picture_in_a_template_says_its_size():
         if not (re.search(r"\swidth=", img) and re.search(r"\sheight=", img))
     )
     assert without_size == []
+
+
+def css_nesting_errors(css: str) -> list[str]:
+    """Where `css` opens a block it never closes or closes one it never opened
+    (comments and strings left out). Browsers do not complain: they read the
+    rest of the file as nested rules, and the layout quietly breaks."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    css = re.sub(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'", '""', css)
+    errors, open_at = [], []
+    for line_number, line in enumerate(css.splitlines(), start=1):
+        for character in line:
+            if character == "{":
+                open_at.append(line_number)
+            elif character == "}":
+                if not open_at:
+                    errors.append(f"line {line_number}: closes a block never opened")
+                else:
+                    open_at.pop()
+    return errors + [f"line {line}: block never closed" for line in open_at]
+
+
+def test_every_stylesheet_closes_what_it_opens():
+    sheets = [path for path in ROOT.glob("*/static/**/*.css") if ".venv" not in path.parts]
+    sheets += list((ROOT / "static").rglob("*.css"))
+
+    assert sheets
+    assert {
+        str(path.relative_to(ROOT)): errors
+        for path in sheets
+        if (errors := css_nesting_errors(path.read_text()))
+    } == {}
