@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
-from newsroom.pagecache import cache_until, purge, tag_request
+from newsroom.pagecache import purge, tag_request
 
 #: Stories in the list.
 MOST_READ_SIZE = 5
@@ -62,9 +62,11 @@ def most_read_fragment(request: HttpRequest | None = None) -> SafeString:
     """The list as HTML (templates/articles/includes/most_read.html), from the
     cache when it was rendered within MOST_READ_SECONDS.
 
-    With `request`, the page that shows it is tagged MOST_READ_TAG (so a
-    `most_read_forget` purges it) and cached no longer than the list is: a
-    cached page never shows a list older than MOST_READ_SECONDS.
+    With `request`, the page that shows it is tagged MOST_READ_TAG, so a
+    `most_read_forget` (a story in the list edited, unpublished or deleted)
+    purges it. The page is not capped at the list's own lifetime: that would
+    cut the busiest pages' cache life and their stale-while-revalidate to a few
+    seconds; a cached page's list is at most PAGE_CACHE_SECONDS older.
     """
     cached = cache.get(FRAGMENT_KEY)
     if cached is None:
@@ -72,12 +74,10 @@ def most_read_fragment(request: HttpRequest | None = None) -> SafeString:
         cached = {
             "html": str(render_to_string("articles/includes/most_read.html", {"most_read": found})),
             "story_ids": [story.pk for story in found.stories],
-            "expires_at": timezone.now() + datetime.timedelta(seconds=MOST_READ_SECONDS),
         }
         cache.set(FRAGMENT_KEY, cached, MOST_READ_SECONDS)
     if request is not None:
         tag_request(request, [MOST_READ_TAG])
-        cache_until(request, cached.get("expires_at"))
     return mark_safe(cached["html"])  # noqa: S308 - rendered by our own template
 
 

@@ -187,10 +187,9 @@ def test_lists_are_not_cached_past_the_next_scheduled_publication(settings, addr
 
 def test_without_a_scheduled_story_lists_keep_the_full_lifetime(settings):
     settings.PAGE_CACHE_SECONDS = 3600
-    story = ArticleFactory()
+    ArticleFactory()
 
-    # A list without "Most read" (which is cached for 5 minutes at most).
-    assert shared_seconds(Client().get(story.section.get_absolute_url())) > 3500
+    assert shared_seconds(Client().get("/")) > 3500
 
 
 # --- No stampede (issue 14.5) ------------------------------------------------------
