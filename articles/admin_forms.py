@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles.html import html_to_text
+from articles.html import body_is_empty
 from articles.models import Article, Byline
 from articles.services import byline_problems
 
@@ -113,9 +113,7 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.publish_action_apply(cleaned)
-        if cleaned.get("status") == Article.Status.PUBLISHED and not html_to_text(
-            cleaned.get("body") or ""
-        ):
+        if cleaned.get("status") == Article.Status.PUBLISHED and body_is_empty(cleaned.get("body")):
             self.add_error("body", EMPTY_BODY_MESSAGE)
         # "Published" with no time means "now"; a time in the future schedules it.
         if (

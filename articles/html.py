@@ -15,6 +15,8 @@ import re
 import nh3
 from django.utils.html import strip_tags
 
+from newsroom.text import has_visible_text
+
 #: Tags the editor can produce, and nothing else. No <h1>: the headline is the
 #: page's only first-level heading.
 ALLOWED_TAGS = frozenset(
@@ -86,3 +88,9 @@ def html_to_text(markup: str) -> str:
     """Plain text of sanitised HTML, block ends read as spaces (for search and word counts)."""
     spaced = re.sub(r"<(br|/p|/h[2-4]|/li|/blockquote|hr)\b[^>]*>", " ", markup or "")
     return " ".join(html.unescape(strip_tags(spaced)).split())
+
+
+def body_is_empty(body: str | None) -> bool:
+    """Whether a story body (HTML) has no text a reader would see: no markup
+    text at all, or only spaces and invisible characters (`<p>\\u200b</p>`)."""
+    return not has_visible_text(html_to_text(body or ""))

@@ -60,7 +60,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles.html import html_to_text
+from articles.html import body_is_empty
 from articles.images import picture_renditions, renditions_are_current
 from articles.models import Article, Author, HourlyViewCount, can_publish
 from articles.pending_views import pending_views
@@ -86,7 +86,7 @@ def publish_problems(*, article: Article, authors: Sequence[Author] | None = Non
     checked as they would be with its status and publication time set.
     """
     problems = byline_problems(authors=article.byline_authors if authors is None else authors)
-    if not html_to_text(article.body or "").strip():
+    if body_is_empty(article.body):
         problems.append("It has no body yet: write the story before publishing it.")
     try:
         article.validate_constraints()

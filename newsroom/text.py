@@ -172,3 +172,20 @@ def xml_safe_filter(value):
     Autoescaping still applies: this only removes what escaping cannot fix.
     """
     return xml_safe(value)
+
+
+# --- Visible text ----------------------------------------------------------------------
+
+#: Unicode general categories a reader does not see as a character: controls,
+#: format characters (zero-width space, joiners, bidi controls, BOM), unassigned
+#: and private-use code points, and every kind of space or line separator.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zs", "Zl", "Zp"})
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether `text` has at least one character a reader would see.
+
+    `"\\u200b\\u200b"`, `" \\t"` and `"\\u202e"` have none. For "is it empty?"
+    rules, where `.strip()` alone lets invisible format characters through.
+    """
+    return any(unicodedata.category(character) not in INVISIBLE_CATEGORIES for character in text)

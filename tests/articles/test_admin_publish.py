@@ -64,9 +64,14 @@ def test_publishing_needs_an_author(editor):
     assert not Article.objects.exists()
 
 
-def test_empty_body_cannot_be_published_and_the_error_is_at_the_top_and_by_the_field(editor):
+#: Bodies with nothing a reader would see.
+EMPTY_BODIES = ["<p> </p>", "<p><br></p>", "<p>\u200b\u200b</p>", "<p>\u202e\ufeff</p>"]
+
+
+@pytest.mark.parametrize("body", EMPTY_BODIES, ids=ascii)
+def test_empty_body_cannot_be_published_and_the_error_is_at_the_top_and_by_the_field(editor, body):
     response = editor.post(
-        ADD_URL, story_data(author=AuthorFactory(), body="<p> </p>", _publish="Publish now")
+        ADD_URL, story_data(author=AuthorFactory(), body=body, _publish="Publish now")
     )
 
     page = response.content.decode()
@@ -134,8 +139,9 @@ def test_schedule_refuses_an_empty_body(editor):
     assert not Article.objects.exists()
 
 
-def test_publish_now_action_refuses_a_story_with_an_empty_body(editor):
-    story = ArticleFactory(draft=True, body="")
+@pytest.mark.parametrize("body", ["", *EMPTY_BODIES], ids=ascii)
+def test_publish_now_action_refuses_a_story_with_an_empty_body(editor, body):
+    story = ArticleFactory(draft=True, body=body)
 
     editor.post(LIST_URL, {"action": "publish_now", "_selected_action": [story.pk]})
 

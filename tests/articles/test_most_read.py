@@ -265,9 +265,7 @@ def test_pages_with_most_read_cost_the_same_for_few_or_many_rows(
 
 
 @pytest.mark.parametrize("path", ["/", "story"])
-def test_pages_with_most_read_carry_its_tag_and_keep_their_full_lifetime(
-    client, page_cache, path
-):
+def test_pages_with_most_read_carry_its_tag_and_keep_their_full_lifetime(client, page_cache, path):
     """Tagged, so a change to the list purges them; not capped at the list's
     five minutes, which would cost the busiest pages their cache life and
     their stale-while-revalidate window."""
