@@ -14,13 +14,14 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
@@ -854,6 +855,20 @@ class FrontPageStory(models.Model):
         return str(self.article)
 
 
+def banner_link_is_safe(url: str) -> bool:
+    """Whether a banner may link to `url`: a path on this site, or an http(s)
+    address. Django's `url_has_allowed_host_and_scheme` reads a path the way
+    browsers do, so `/\\evil.example/` and `/<TAB>/evil.example` (which browsers
+    open as //evil.example) are not taken for paths on this site."""
+    if url.startswith("/"):
+        return url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True
+
+
 class BannerQuerySet(models.QuerySet):
     def current(self):
         """Banners not yet expired, newest first (the page shows the first)."""
@@ -888,8 +903,7 @@ class Banner(TextFieldsCleanedOnSave, models.Model):
         return self.text
 
     def clean(self):
-        on_site = self.url.startswith("/") and not self.url.startswith("//")
-        if self.url and not on_site and not self.url.startswith(("https://", "http://")):
+        if self.url and not banner_link_is_safe(self.url):
             raise ValidationError(
                 {"url": "Give an address on this site (starting with /) or a full https:// link."}
             )

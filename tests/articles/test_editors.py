@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,7 @@ from articles.models import (
     ShareLink,
     share_token_hash,
 )
-from tests.articles.factories import ArticleFactory
+from tests.articles.factories import ArticleFactory, BannerFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,11 +182,42 @@ def test_banner_is_on_every_page_until_it_expires(client, travel_to, settings):
     assert "Polls close at 10pm" not in text(client.get("/"))
 
 
-def test_banner_link_must_be_on_site_or_http():
-    banner = Banner(text="x", url="javascript:alert(1)", expires_at=timezone.now())
+#: Links a browser would open somewhere else than a path on this site or an
+#: http(s) address: schemes that run code, and paths browsers read as //host.
+OFF_SITE_LINKS = [
+    "javascript:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "//evil.example/",
+    "/\\evil.example/",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "https://",
+    "https://evil example/",
+]
 
-    with pytest.raises(Exception, match="address on this site"):
+
+@pytest.mark.parametrize("url", OFF_SITE_LINKS, ids=ascii)
+def test_banner_link_must_be_on_site_or_http(url):
+    banner = Banner(text="x", url=url, expires_at=timezone.now())
+
+    with pytest.raises(ValidationError, match="address on this site"):
         banner.full_clean()
+
+
+@pytest.mark.parametrize("url", ["/2026/11/30/polls/", "https://example.org/live", "/"])
+def test_banner_link_on_site_or_http_is_kept(url):
+    Banner(text="x", url=url, expires_at=timezone.now() + timedelta(hours=1)).full_clean()
+
+
+@pytest.mark.parametrize("url", OFF_SITE_LINKS, ids=ascii)
+def test_banner_link_stored_past_the_form_is_not_shown(client, url):
+    BannerFactory(text="Polls close at 10pm", url=url)  # as code could store it
+
+    page = text(client.get("/"))
+
+    assert "Polls close at 10pm" in page
+    assert 'class="breaking-banner__link" href' not in page
 
 
 # --- Corrections ------------------------------------------------------------------
