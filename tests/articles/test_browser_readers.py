@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.articles.factories import (
     ArticleFactory,
     AuthorFactory,
+    BannerFactory,
     SectionFactory,
     TagFactory,
     image_file,
@@ -173,10 +174,20 @@ def test_reader_pages_are_axe_clean_and_photographed(
 
 
 def test_printed_story_has_the_story_only_with_link_addresses(live_server, page, stories):
+    BannerFactory(text="Polls close at 10pm")
     page.goto(live_server.url + stories.get_absolute_url())
+    assert page.locator(".breaking-banner").is_visible()  # on screen
     page.emulate_media(media="print")
 
-    for hidden in [".site-header", ".site-footer", ".share", ".story-pager", ".related"]:
+    for hidden in [
+        ".site-header",
+        ".site-footer",
+        ".share",
+        ".story-pager",
+        ".related",
+        ".breaking-banner",
+        ".most-read",
+    ]:
         assert not page.locator(hidden).first.is_visible(), hidden
     for shown in [
         ".story__headline",
