@@ -310,6 +310,27 @@ def gone(request, message: str = "") -> HttpResponse:
     )
 
 
+def share_preview_page(request, link: ShareLink) -> HttpResponse:
+    """The draft behind a valid share link, with the draft band; a story that
+    has gone live since (or was live) redirects to its own page instead of
+    saying "Draft — not published"."""
+    article = (
+        Article.objects.select_related("section")
+        .with_bylines()
+        .prefetch_related("tags")
+        .get(pk=link.article_id)
+    )
+    if article.is_live:
+        return redirect(article.get_absolute_url())
+    context = _article_context(request, article, preview=True) | {
+        "share_link": link,
+        "admin_change_url": reverse("admin:articles_article_change", args=[article.pk])
+        if request.user.is_staff
+        else "",
+    }
+    return render(request, "articles/article_detail.html", context)
+
+
 @never_cache
 @staff_member_required
 def article_preview(request, pk):
@@ -790,22 +811,10 @@ def share_preview(request, token):
     )
     if link is None:
         raise Http404("No such link.")
-    if not link.is_valid:
-        response = gone(request, "This share link has expired or was withdrawn by the newsroom.")
+    if link.is_valid:
+        response = share_preview_page(request, link)
     else:
-        article = (
-            Article.objects.select_related("section")
-            .with_bylines()
-            .prefetch_related("tags")
-            .get(pk=link.article_id)
-        )
-        context = _article_context(request, article, preview=True) | {
-            "share_link": link,
-            "admin_change_url": reverse("admin:articles_article_change", args=[article.pk])
-            if request.user.is_staff
-            else "",
-        }
-        response = render(request, "articles/article_detail.html", context)
+        response = gone(request, "This share link has expired or was withdrawn by the newsroom.")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

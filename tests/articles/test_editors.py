@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import services
 from articles.models import (
     Article,
     Banner,
@@ -420,6 +421,18 @@ def test_share_link_shows_the_draft_with_a_band_and_is_never_cached_or_indexed(s
     # Changed after a first visit: the next visit sees the change (nothing kept a copy).
     Article.objects.filter(pk=draft.pk).update(headline="Edited draft")
     assert "Edited draft" in text(Client().get(address))
+
+
+def test_share_link_to_a_story_gone_live_opens_its_page_not_a_draft_band(client):
+    story = ArticleFactory(draft=True)
+    address = share(story)
+    services.article_publish(article=story)
+
+    response = client.get(address)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == story.get_absolute_url()
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_share_link_expires(client, travel_to):
