@@ -90,6 +90,14 @@ sub vcl_backend_response {
             unset beresp.http.Vary;
         }
     }
+    # Pages, feeds and sitemaps are stored compressed, once, and sent so to
+    # every reader who accepts gzip (Varnish unzips for those who do not).
+    # Only the shared public copies: nothing here carries a CSRF token or a
+    # secret, so compressing them gives BREACH nothing to read.
+    if (!beresp.http.Content-Encoding
+        && beresp.http.Content-Type ~ "^(text/|application/(json|feed\+json|rss\+xml|atom\+xml|xml|ld\+json))") {
+        set beresp.do_gzip = true;
+    }
     # Kept for a day past its time, for when Django is down.
     set beresp.keep = 0s;
     if (beresp.grace < 24h) {

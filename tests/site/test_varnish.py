@@ -8,6 +8,7 @@ it to play an outage. `make test` installs varnish and varnish-modules when
 they are missing (as root); without them these tests skip, except under CI.
 """
 
+import gzip
 import http.client
 import os
 import shutil
@@ -182,6 +183,26 @@ def test_anonymous_page_is_served_by_varnish_without_reaching_django(varnish, re
     assert "Harbour plan approved" in second.body
     assert len(requests_to_django) == reached, requests_to_django[reached:]
     assert "xkey" not in second.headers, "cache tags are for Varnish, not readers"
+
+
+@pytest.mark.parametrize("path", ["/", "/feed/", "/feed.json", "/sitemap.xml"])
+def test_shared_pages_and_feeds_are_sent_compressed(varnish, path):
+    ArticleFactory(headline="Harbour plan approved")
+    fetch(f"{varnish}{path}")  # stored
+
+    connection = http.client.HTTPConnection(urlsplit(varnish).netloc, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(gzip.decompress(body)) > len(body)
+    plain = fetch(f"{varnish}{path}")  # a reader that does not accept gzip
+    assert "Content-Encoding" not in plain.headers
+    assert gzip.decompress(body).decode() == plain.body
 
 
 def test_tracking_parameters_share_one_copy(varnish, requests_to_django):
