@@ -14,7 +14,9 @@ and JSON stay valid whatever editors typed.
 import mimetypes
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Model
 from django.http import HttpRequest, JsonResponse
@@ -94,6 +96,20 @@ class FeedSource:
 def site_origin(request: HttpRequest) -> str:
     """ "https://host" for this request (the host is validated by ALLOWED_HOSTS)."""
     return f"{request.scheme}://{request.get_host()}"
+
+
+#: The year in the feed ids' tag URIs (RFC 4151 wants a date the authority
+#: held its name on); fixed, so that an id never changes.
+FEED_ID_YEAR = 2026
+
+
+def story_feed_id(article: Article) -> str:
+    """A story's id in every feed (RSS `guid`, Atom `id`, JSON Feed `id`): a tag
+    URI (RFC 4151) on the site's canonical host and the story's primary key,
+    such as `tag:news.example,2026:story-42`. It stays the same when the story's
+    address changes, as Atom requires of an entry's id (RFC 4287, 4.2.6)."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"tag:{host},{FEED_ID_YEAR}:story-{article.pk}"
 
 
 def story_body_html(article: Article, *, origin: str) -> str:
@@ -209,10 +225,12 @@ class LatestStoriesFeed(ScheduleCappedFeed):
             "lead_image": story_lead_image(item, origin=item.feed_origin),
         }
 
-    # No item_guid(): Django then uses the story's absolute address, which is an
-    # IRI as Atom's <id> must be (RFC 4287, 4.2.6) and a permalink for RSS's
-    # <guid>. It is stable because a live story's date and slug are read-only.
-    item_guid_is_permalink = True
+    def item_guid(self, item):
+        return story_feed_id(item)
+
+    # Not the address: editors may change a live story's slug or date (the old
+    # address then answers 301), and a feed reader would show it again as new.
+    item_guid_is_permalink = False
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
@@ -288,7 +306,7 @@ def json_feed(request):
     for article in stories.prefetch_related("tags")[:FEED_LENGTH]:
         url = origin + article.get_absolute_url()
         item = {
-            "id": url,
+            "id": story_feed_id(article),
             "url": url,
             "title": article.headline,
             "content_html": story_body_html(article, origin=origin),

@@ -77,22 +77,29 @@ def test_atom_feed_lists_live_stories(client):
     ]
 
 
-def test_atom_entry_id_is_the_story_address(client):
+def test_atom_entry_id_is_a_tag_uri_that_outlives_address_changes(client, settings):
+    settings.SITE_URL = "https://news.example"
     story = ArticleFactory()
+    entry = xml(client, "/feed/atom/")[1].find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}id") == f"tag:news.example,2026:story-{story.pk}"
+
+    story.slug = "a-new-slug"
+    story.save()
 
     entry = xml(client, "/feed/atom/")[1].find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}id") == f"tag:news.example,2026:story-{story.pk}"
+    assert entry.find(f"{ATOM}link").get("href").endswith("/a-new-slug/")
 
-    assert entry.findtext(f"{ATOM}id") == f"http://testserver{story.get_absolute_url()}"
 
-
-def test_rss_guid_is_the_story_permalink(client):
+def test_rss_guid_is_the_story_tag_uri_not_its_address(client, settings):
+    settings.SITE_URL = "https://news.example"
     story = ArticleFactory()
 
     guid = xml(client, "/feed/")[1].find("channel/item/guid")
 
     assert (guid.text, guid.get("isPermaLink")) == (
-        f"http://testserver{story.get_absolute_url()}",
-        "true",
+        f"tag:news.example,2026:story-{story.pk}",
+        "false",
     )
 
 
