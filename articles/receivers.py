@@ -33,7 +33,11 @@ from articles.models import (
 from articles.most_read import most_read_story_changed
 from articles.navigation import section_nav_forget
 from articles.search import search_names_refresh
-from articles.services import article_renditions_refresh, author_renditions_refresh
+from articles.services import (
+    article_renditions_refresh,
+    author_renditions_refresh,
+    pictures_unused_delete,
+)
 from newsroom.pagecache import purge
 
 
@@ -52,6 +56,20 @@ def article_saved(instance: Article, created: bool, raw: bool = False, **kwargs)
         purge(instance.cache_tags_changed(loaded))
     instance._status_loaded = instance.status
     instance._listing_loaded = instance.listing_state
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="articles_article_pictures_deleted")
+@receiver(post_delete, sender=Author, dispatch_uid="articles_author_pictures_deleted")
+def pictures_of_deleted(sender, instance, **kwargs) -> None:
+    """A deleted story's or author's picture files go too, after the commit."""
+    field, renditions = (
+        (instance.lead_image, instance.lead_image_renditions)
+        if sender is Article
+        else (instance.photo, instance.photo_renditions)
+    )
+    transaction.on_commit(
+        partial(pictures_unused_delete, old=renditions, new={}, storage=field.storage)
+    )
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="articles_article_deleted")

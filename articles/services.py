@@ -50,6 +50,7 @@ the stored count plus the pending one.
 import datetime
 import hashlib
 import ipaddress
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -64,6 +65,8 @@ from articles.html import body_is_empty
 from articles.images import picture_renditions, renditions_are_current
 from articles.models import Article, Author, HourlyViewCount, can_publish
 from articles.pending_views import pending_views
+
+logger = logging.getLogger(__name__)
 
 #: What a writer may set a story to; the rest is an editor's call.
 WRITER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
@@ -206,8 +209,9 @@ def article_renditions_refresh(*, article: Article) -> None:
         shapes=["lead", "card"],
     )
     if renditions is not article.lead_image_renditions:
-        article.lead_image_renditions = renditions
+        old, article.lead_image_renditions = article.lead_image_renditions, renditions
         Article.objects.filter(pk=article.pk).update(lead_image_renditions=renditions)
+        pictures_unused_delete(old=old, new=renditions, storage=article.lead_image.storage)
 
 
 def author_renditions_refresh(*, author: Author) -> None:
@@ -220,8 +224,43 @@ def author_renditions_refresh(*, author: Author) -> None:
         shapes=["photo"],
     )
     if renditions is not author.photo_renditions:
-        author.photo_renditions = renditions
+        old, author.photo_renditions = author.photo_renditions, renditions
         Author.objects.filter(pk=author.pk).update(photo_renditions=renditions)
+        pictures_unused_delete(old=old, new=renditions, storage=author.photo.storage)
+
+
+def pictures_unused_delete(*, old: dict, new: dict, storage) -> list[str]:
+    """Delete from `storage` the files of `old` renditions (a dict as made by
+    `picture_renditions`) that `new` does not use: its crops, and its original
+    unless a story or author still shows it. Returns the names deleted.
+
+    A replaced or removed picture must not stay public at its old address (a
+    picture taken down for legal reasons, say), nor pile up on disk. Files that
+    are already gone are skipped.
+    """
+
+    def names(renditions: dict) -> set[str]:
+        shapes = (renditions or {}).get("shapes", {})
+        return {size["name"] for sizes in shapes.values() for size in sizes}
+
+    unused = names(old) - names(new)
+    source = (old or {}).get("source", "")
+    if (
+        source
+        and source != (new or {}).get("source")
+        and not Article.objects.filter(lead_image=source).exists()
+        and not Author.objects.filter(photo=source).exists()
+    ):
+        unused.add(source)
+    deleted = []
+    for name in sorted(unused):
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete the unused picture %s", name, exc_info=True)
+            continue
+        deleted.append(name)
+    return deleted
 
 
 def _renditions_refreshed(image, *, renditions: dict, focal_point: tuple, shapes: list) -> dict:

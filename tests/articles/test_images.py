@@ -240,3 +240,58 @@ def test_migration_makes_the_crops_of_pictures_stored_before():
     author.refresh_from_db()
     assert story.card_picture is not None and story.lead_picture is not None
     assert author.photo_picture is not None
+
+
+# --- Pictures that are no longer used ----------------------------------------------------
+
+
+def crop_names(renditions: dict) -> set[str]:
+    return {size["name"] for sizes in renditions["shapes"].values() for size in sizes}
+
+
+def test_replacing_the_picture_deletes_the_old_original_and_its_crops():
+    story = story_with_picture(1200, 675)
+    old_original, old_crops = story.lead_image.name, crop_names(story.lead_image_renditions)
+    assert old_crops and all(default_storage.exists(name) for name in old_crops)
+
+    story.lead_image.save("replacement.png", picture(1200, 675))
+    story.refresh_from_db()
+
+    assert not default_storage.exists(old_original)
+    assert not any(default_storage.exists(name) for name in old_crops)
+    assert all(default_storage.exists(name) for name in crop_names(story.lead_image_renditions))
+
+
+def test_moving_the_focal_point_deletes_the_old_crops_and_keeps_the_original():
+    story = story_with_picture(1200, 600)
+    old_crops = crop_names(story.lead_image_renditions)
+
+    story.lead_image_focal_x = 10
+    story.save()
+    story.refresh_from_db()
+
+    assert default_storage.exists(story.lead_image.name)
+    assert not any(
+        default_storage.exists(name) for name in old_crops - crop_names(story.lead_image_renditions)
+    )
+
+
+def test_an_original_another_story_shows_is_kept():
+    story = story_with_picture(800, 450)
+    other = ArticleFactory(lead_image=story.lead_image.name, lead_image_alt="Same picture")
+    original = story.lead_image.name
+
+    story.lead_image.save("replacement.png", picture(800, 450))
+
+    assert default_storage.exists(original)
+    other.refresh_from_db()
+    assert other.lead_image.name == original
+
+
+def test_deleting_a_story_deletes_its_picture_files():
+    story = story_with_picture(800, 450)
+    files = {story.lead_image.name} | crop_names(story.lead_image_renditions)
+
+    story.delete()
+
+    assert not any(default_storage.exists(name) for name in files)
