@@ -17,6 +17,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from articles.models import (
     Article,
@@ -262,4 +263,8 @@ class ShareLinkAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected links", permissions=["revoke"])
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, f"Revoked {count} link(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Revoked %(count)d link.", "Revoked %(count)d links.", count) % {"count": count},
+            messages.SUCCESS,
+        )
