@@ -263,8 +263,5 @@ class ShareLinkAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the selected links", permissions=["revoke"])
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(
-            request,
-            ngettext("Revoked %(count)d link.", "Revoked %(count)d links.", count) % {"count": count},
-            messages.SUCCESS,
-        )
+        message = ngettext("Revoked %(count)d link.", "Revoked %(count)d links.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
