@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from accounts import services
 from accounts.models import TermsAcceptance, TermsOfUse, User
 from accounts.terms_admin import TermsPublishingAdminMixin
+from newsroom.admin import DateDrillDownCheckedMixin
 from newsroom.csp import editor_csp_override
 from newsroom.races import UniqueRaceAdminMixin
 from newsroom.text import xml_safe
@@ -84,7 +85,9 @@ class UserAdmin(UniqueRaceAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(TermsOfUse)
-class TermsOfUseAdmin(UniqueRaceAdminMixin, TermsPublishingAdminMixin, admin.ModelAdmin):
+class TermsOfUseAdmin(
+    DateDrillDownCheckedMixin, UniqueRaceAdminMixin, TermsPublishingAdminMixin, admin.ModelAdmin
+):
     """
     Editors write new versions here. A new version is saved as a draft, which
     they can preview and correct; "Put into effect" (accounts/terms_admin.py)
@@ -203,7 +206,7 @@ CONSENT_CSV_COLUMNS = (
 
 
 @admin.register(TermsAcceptance)
-class TermsAcceptanceAdmin(admin.ModelAdmin):
+class TermsAcceptanceAdmin(DateDrillDownCheckedMixin, admin.ModelAdmin):
     """
     Consent records are evidence, so they are append-only here too: editors
     can list, filter, search and export them, and nobody (superusers included)

@@ -8,14 +8,11 @@ runs DISTINCT over a truncated date of every story. Here:
 * `StoryPaginator` counts at most ADMIN_MAX_PAGES pages (with
   `show_full_result_count = False` on the admin, no second count); narrower
   lists come from the filters, the search and the date drill-down.
-* `StoryChangeList` reads the drill-down (`published_at__year/month/day`) and
-  the page number (`p`) strictly: a date outside the calendar, or a number
-  in any spelling but the canonical one, is an error message (the admin's
-  `?e=1`), never a 500. Django 6.1.3 answers `?published_at__year=9999` with
-  a 500: "year 10000 is out of range" (https://code.djangoproject.com/ticket/37357,
-  fixed upstream by https://github.com/django/django/pull/21995). Keep this
-  guard until the fix ships in a release we run, and after: the time-zone
-  edges (year 1 east of UTC) are ours.
+* `StoryChangeList` reads the page number (`p`) strictly, and the drill-down
+  (`published_at__year/month/day`) as every admin's does
+  (`newsroom.admin.DateDrillDownCheckedChangeList`, which links Django ticket
+  37357): a date outside the calendar, or a number in any spelling but the
+  canonical one, is an error message (the admin's `?e=1`), never a 500.
 * `date_hierarchy_choices` finds which years (or months) have stories with one
   EXISTS per period in one query, each an index seek, and the first and last
   years with two seeks: no DISTINCT over every row.
@@ -24,11 +21,12 @@ runs DISTINCT over a truncated date of every story. Here:
 import datetime
 
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import PAGE_VAR, ChangeList
+from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models import Exists, Subquery
 from django.utils import timezone
 
-from articles.dates import DateOutOfRange, day_range, month_range, year_range
+from newsroom.admin import DateDrillDownCheckedChangeList
+from newsroom.dates import DateOutOfRange, month_range, year_range
 from newsroom.pagination import BoundedPaginator, canonical_number
 
 #: How deep the story list pages: 100 pages of 100 stories.
@@ -49,45 +47,13 @@ class StoryPaginator(BoundedPaginator):
         )
 
 
-def drill_down_range(year: str, month: str | None, day: str | None):
-    """[start, end) of the drill-down's period in the site's time zone.
-
-    Raises IncorrectLookupParameters for anything but canonical numbers of a
-    date whose local period exists (years 1-9999, wherever the zone is).
-    """
-    parts = [canonical_number(value) if value is not None else None for value in (year, month, day)]
-    try:
-        if None in parts[: 1 + (month is not None) + (day is not None)]:
-            raise DateOutOfRange("Not a date.")
-        if day is not None:
-            if month is None:
-                raise DateOutOfRange("A day needs a month.")
-            return day_range(datetime.date(*parts))
-        if month is not None:
-            return month_range(parts[0], parts[1])
-        return year_range(parts[0])
-    except (DateOutOfRange, ValueError, OverflowError) as error:
-        raise IncorrectLookupParameters(error) from error
-
-
-class StoryChangeList(ChangeList):
-    """Django's ChangeList with the drill-down and page number checked first (see module)."""
+class StoryChangeList(DateDrillDownCheckedChangeList):
+    """The checked drill-down's ChangeList with the page number checked first (see module)."""
 
     def __init__(self, request, *args, **kwargs):
         raw_page = request.GET.get(PAGE_VAR)
         self.bad_page = raw_page is not None and canonical_number(raw_page) is None
         super().__init__(request, *args, **kwargs)
-
-    def get_filters(self, request):
-        params = request.GET
-        year = params.get(f"{DATE_FIELD}__year")
-        month = params.get(f"{DATE_FIELD}__month")
-        day = params.get(f"{DATE_FIELD}__day")
-        if year is not None:
-            drill_down_range(year, month, day)
-        elif month is not None or day is not None:
-            raise IncorrectLookupParameters("A month or day needs a year.")
-        return super().get_filters(request)
 
     def get_results(self, request):
         if self.bad_page:

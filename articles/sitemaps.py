@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from articles.context_processors import next_publication
-from articles.dates import DateOutOfRange, month_range
 from articles.models import Article, Author, Section, Tag
+from newsroom.dates import DateOutOfRange, month_range
 from newsroom.pagecache import cache_until, may_be_cached
 from newsroom.pagination import canonical_number
 from newsroom.text import xml_safe
