@@ -12,7 +12,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -248,12 +248,18 @@ def terms_put_into_effect(*, terms: TermsOfUse, effective_at: datetime) -> Terms
     locked = _terms_locked(terms)
     if effective_at < timezone.now() - TERMS_NOW_GRACE:
         raise ValidationError("A version cannot take effect in the past.", code="past")
-    if TermsOfUse.objects.filter(effective_at=effective_at).exclude(pk=locked.pk).exists():
+    locked.effective_at = effective_at
+    # The unique constraint on effective_at is the one check: a look-up first
+    # would pass for both of two editors scheduling the same minute at once,
+    # and the slower save would then answer 500. Its savepoint keeps the
+    # surrounding transaction usable (PostgreSQL) after the refusal.
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["effective_at"])
+    except IntegrityError as error:
         raise ValidationError(
             "Another version takes effect at that moment. Choose another time.", code="clash"
-        )
-    locked.effective_at = effective_at
-    locked.save(update_fields=["effective_at"])
+        ) from error
     terms.effective_at = effective_at
     transaction.on_commit(terms_pages_purge)
     return locked

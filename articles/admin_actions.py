@@ -1,7 +1,11 @@
 """
 The story list's bulk actions. Each calls the workflow service for every
-selected story (articles/services.py holds the rules) and tells the editor
-what was done and, story by story, what was refused and why.
+selected story (articles/services.py holds the rules), each story in its own
+atomic block, and tells the editor what was done and, story by story, what was
+refused and why. A story that loses a race for its slug (another request
+published the same slug on the same day between the service's check and its
+save) is refused like any other, never a 500, and the others keep their change
+(newsroom/races.py).
 """
 
 from django.contrib import admin, messages
@@ -10,6 +14,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 from articles.services import article_publish, article_send_to_review, article_unpublish
+from newsroom.races import atomic_or_race_lost
 
 
 class StoryWorkflowActionsMixin:
@@ -26,12 +31,17 @@ class StoryWorkflowActionsMixin:
         count, refused = 0, []
         for story in stories:
             try:
-                service(article=story, user=request.user)
+                race_lost = atomic_or_race_lost(
+                    lambda story=story: service(article=story, user=request.user)
+                )
             except (PermissionDenied, ValidationError) as error:
                 reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
-                refused.append(f"“{story}”: {' '.join(reasons)}")
             else:
-                count += 1
+                if race_lost is None:
+                    count += 1
+                    continue
+                reasons = [race_lost]
+            refused.append(f"“{story}”: {' '.join(reasons)}")
         self.message_user(request, ngettext(*done, count) % {"count": count}, messages.SUCCESS)
         if refused:
             self.message_user(request, f"{refused_as}: " + " ".join(refused), messages.ERROR)

@@ -16,16 +16,45 @@ its normal words. Outside the admin each place does this in its own terms
 (sign-up: `accounts.forms.SignupForm.try_save`; confirming an address:
 `accounts.adapter.AccountAdapter.confirm_email`; the saved cart:
 `get_or_create` in `cart.services`).
+
+An admin list action changes many rows with no form to validate again: each
+row is changed in its own atomic block (`atomic_or_race_lost`), so a row that
+loses a race is named in the action's message and the others keep their
+change (the story list's actions: articles/admin_actions.py).
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 RACE_LOST_MESSAGE = (
     "Someone saved a conflicting change at the same moment, so yours was not saved. "
     "Please check the form and save again."
 )
+
+#: Why an admin action left a row unchanged when it lost such a race.
+ACTION_RACE_LOST_REASON = (
+    "Someone saved a conflicting change at the same moment (for a story: another "
+    "story took its slug on that day), so it was left as it was."
+)
+
+
+def atomic_or_race_lost(change: Callable[[], object]) -> str | None:
+    """Run `change()` in its own atomic block (a savepoint inside a transaction).
+
+    Returns None when it committed, or `ACTION_RACE_LOST_REASON` when the
+    database refused it with `IntegrityError`: only that block is rolled back,
+    so a bulk action's other rows keep their changes, and the caller names
+    the row in its message instead of answering 500.
+    """
+    try:
+        with transaction.atomic():
+            change()
+    except IntegrityError:
+        return ACTION_RACE_LOST_REASON
+    return None
 
 
 class UniqueRaceAdminMixin:

@@ -287,3 +287,27 @@ def test_a_forged_answer_cookie_shows_no_changes(terms):
 
     assert "<dialog" in dialog
     assert "What changed since" not in dialog
+
+
+def test_a_later_time_another_version_has_is_a_form_error_not_a_500(admin_client, draft):
+    # Also what the slower of two editors scheduling the same minute at once
+    # sees: the database's constraint is the one check (accounts/services.py).
+    later = timezone.localtime(timezone.now() + datetime.timedelta(days=3)).replace(
+        second=0, microsecond=0
+    )
+    TermsOfUseFactory(version="2026-03", effective_at=later)
+
+    response = admin_client.post(
+        terms_url("put_into_effect", draft.pk),
+        {
+            "when": "later",
+            "effective_at_0": later.strftime("%Y-%m-%d"),
+            "effective_at_1": later.strftime("%H:%M"),
+            "confirm": "on",
+        },
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Another version takes effect at that moment." in response.text
+    draft.refresh_from_db()
+    assert draft.is_draft

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 from http import HTTPStatus
 
+import factory
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -185,3 +186,33 @@ def test_change_list_filters_scheduled_stories(editor):
 
     headlines = re.findall(r'class="field-headline"><a [^>]*>([^<]*)<', page)
     assert headlines == ["Tomorrow's one"] or headlines == ["Tomorrow&#x27;s one"]
+
+
+def test_publish_now_action_that_loses_a_slug_race_names_the_story_and_keeps_the_others(
+    editor, monkeypatch
+):
+    # Two requests both pass publish_problems' slug check before either saves:
+    # switching the check off here lets the database's constraint refuse the
+    # second save, as it does to the slower of two racing requests.
+    monkeypatch.setattr("articles.services.publish_problems", lambda **kwargs: [])
+    first, second = ArticleFactory.create_batch(
+        2, draft=True, slug="triplet-slug", headline=factory.Iterator(["Ferry", "Bridge"])
+    )
+    other = ArticleFactory(draft=True, slug="other-slug", headline="Tram")
+    selected = [first.pk, second.pk, other.pk]
+
+    response = editor.post(
+        LIST_URL, {"action": "publish_now", "_selected_action": selected}, follow=True
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    live = set(Article.objects.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True))
+    assert other.pk in live
+    assert len(live & {first.pk, second.pk}) == 1
+    refused = Article.objects.get(pk=({first.pk, second.pk} - live).pop())
+    shown = [str(message) for message in response.context["messages"]]
+    assert "Published 2 stories." in shown
+    assert any(
+        message.startswith("Not published:") and f"“{refused.headline}”" in message
+        for message in shown
+    ), shown

@@ -16,6 +16,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import django
@@ -87,8 +88,9 @@ def run_scenarios() -> None:
     from allauth.account.models import EmailAddress, EmailConfirmationHMAC
     from django.core.management import call_command
     from django.test import Client
+    from django.utils import timezone
 
-    from accounts.models import User
+    from accounts.models import TermsOfUse, User
     from articles.models import Article
     from cart.models import SavedCart
     from tests.accounts.factories import TermsAcceptanceFactory, TermsOfUseFactory
@@ -180,7 +182,76 @@ def run_scenarios() -> None:
     result = race(admin_add, admin_save)
     report("admin_slug", result, stories=Article.objects.filter(slug="harbour-plan").count())
 
-    # 5. One reader logs in from several browsers at once, each with a cart:
+    # 5. Editors "Publish now" (the list action) a different draft each, all
+    # with one slug, at once: one goes live, the others are named in a message.
+    drafts = [
+        Article.objects.create(
+            headline=f"Triplet {index}",
+            slug="triplet-slug",
+            body="<p>Text.</p>",
+            section=section,
+            status=Article.Status.DRAFT,
+        )
+        for index in range(THREADS)
+    ]
+    for draft in drafts:
+        draft.authors.add(author)
+
+    def publish_action(index: int):
+        editor_client = client()
+        editor_client.force_login(editor)
+        return editor_client, drafts[index].pk
+
+    def publish_now(item) -> str:
+        response = item[0].post(
+            "/admin/articles/article/",
+            {"action": "publish_now", "_selected_action": [item[1]]},
+            follow=True,
+        )
+        page = response.content.decode()
+        named = "Not published: “Triplet" in page or "Published 1 story." in page
+        return f"{response.status_code} {'told' if named else 'silent'}"
+
+    result = race(publish_action, publish_now)
+    report(
+        "admin_publish_now",
+        result,
+        live=Article.objects.filter(slug="triplet-slug", status=Article.Status.PUBLISHED).count(),
+    )
+
+    # 6. Editors put two versions of the terms into effect at the same minute.
+    moment = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+    versions = [
+        TermsOfUseFactory(version=f"2027-{index:02}", effective_at=None)
+        for index in range(1, THREADS + 1)
+    ]
+
+    def put_into_effect(index: int):
+        editor_client = client()
+        editor_client.force_login(editor)
+        return editor_client, versions[index].pk
+
+    def confirm_later(item) -> str:
+        local = timezone.localtime(moment)
+        response = item[0].post(
+            f"/admin/accounts/termsofuse/{item[1]}/put-into-effect/",
+            {
+                "when": "later",
+                "effective_at_0": f"{local:%Y-%m-%d}",
+                "effective_at_1": f"{local:%H:%M}",
+                "confirm": "on",
+            },
+        )
+        return str(response.status_code)
+
+    result = race(put_into_effect, confirm_later)
+    report(
+        "terms_same_moment",
+        result,
+        scheduled=TermsOfUse.objects.filter(effective_at=moment).count(),
+    )
+
+    # 7. One reader logs in from several browsers at once, each with a cart:
     # the first log-in creates the saved cart.
     product = ProductFactory()
     shopper = reader("shopper@example.com")

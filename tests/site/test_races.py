@@ -1,7 +1,9 @@
 """
 Two requests racing for one unique row end in the form's normal answer, never
 a 500 (issue 13.6): sign-up, confirming an address, adding an address, a
-story's slug in the admin and the saved cart at log-in. Real threads against a
+story's slug in the admin (its form and its "Publish now" list action),
+scheduling two versions of the terms for one moment, and the saved cart at
+log-in. Real threads against a
 real database (see race_requests.py), on whichever backend the suite runs.
 """
 
@@ -52,7 +54,16 @@ def scenarios(tmp_path_factory) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize(
-    "scenario", ["signup", "confirm_email", "add_email", "admin_slug", "cart_login"]
+    "scenario",
+    [
+        "signup",
+        "confirm_email",
+        "add_email",
+        "admin_slug",
+        "admin_publish_now",
+        "terms_same_moment",
+        "cart_login",
+    ],
 )
 def test_no_racing_request_answers_500(scenarios, scenario):
     outcome = scenarios[scenario]
@@ -79,6 +90,16 @@ def test_racing_admin_saves_of_one_slug_save_one_story_and_show_the_others_the_e
 ):
     assert scenarios["admin_slug"]["statuses"] == {"302": 1, "200 slug error": 7}
     assert scenarios["admin_slug"]["rows"] == {"stories": 1}
+
+
+def test_racing_publish_now_actions_publish_one_story_and_tell_every_editor(scenarios):
+    assert scenarios["admin_publish_now"]["statuses"] == {"200 told": 8}
+    assert scenarios["admin_publish_now"]["rows"] == {"live": 1}
+
+
+def test_racing_terms_schedules_for_one_moment_schedule_one_version(scenarios):
+    assert scenarios["terms_same_moment"]["statuses"] == {"302": 1, "400": 7}
+    assert scenarios["terms_same_moment"]["rows"] == {"scheduled": 1}
 
 
 def test_racing_log_ins_with_carts_share_one_saved_cart(scenarios):
