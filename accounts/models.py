@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
 from accounts.identity import email_normalise, email_validate_visible
-from newsroom.text import person_name_clean, text_fields_clean
+from newsroom.text import TextFieldsCleanedOnValidation, text_fields_clean
 
 
 class EmailUserManager(BaseUserManager):
@@ -97,7 +97,7 @@ class EmailUserManager(BaseUserManager):
         ).distinct()
 
 
-class User(AbstractUser):
+class User(TextFieldsCleanedOnValidation, AbstractUser):
     """
     A reader, writer or editor. The email address is the login identifier:
     there is no username, and two addresses that differ only in letter case are
@@ -114,6 +114,9 @@ class User(AbstractUser):
 
     objects = EmailUserManager()
 
+    #: Names other readers see: no bidi controls or invisible characters.
+    person_name_fields = ("display_name", "first_name", "last_name")
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -127,11 +130,8 @@ class User(AbstractUser):
         return self.email
 
     def save(self, *args, **kwargs):
-        text_fields_clean(self)
+        text_fields_clean(self)  # names through person_name_clean (person_name_fields)
         self.email = EmailUserManager.normalize_email(self.email)
-        # Names other readers see: no bidi controls or invisible characters.
-        for field in ("display_name", "first_name", "last_name"):
-            setattr(self, field, person_name_clean(getattr(self, field)))
         super().save(*args, **kwargs)
 
     @property
@@ -247,7 +247,7 @@ version_label_validator = RegexValidator(
 )
 
 
-class TermsOfUse(models.Model):
+class TermsOfUse(TextFieldsCleanedOnValidation, models.Model):
     """
     One version of the terms readers agree to. A new version is a **draft**
     (no effective time) that editors can correct and preview; readers see
@@ -397,7 +397,7 @@ class TermsAcceptanceQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
-class TermsAcceptance(models.Model):
+class TermsAcceptance(TextFieldsCleanedOnValidation, models.Model):
     """
     A consent record: one reader's answer to one version of the terms, with the
     evidence of how it was given. Append-only; nobody may change or delete one,

@@ -28,7 +28,11 @@ from simple_history.models import HistoricalRecords
 from articles.html import html_to_text, sanitise_html
 from articles.images import Picture, picture_for
 from newsroom.images import UploadedImageField
-from newsroom.text import TextFieldsCleanedOnSave, person_name_clean, text_fields_clean
+from newsroom.text import (
+    TextFieldsCleanedOnSave,
+    TextFieldsCleanedOnValidation,
+    text_fields_clean,
+)
 
 #: Words a reader gets through in a minute, for the reading time.
 WORDS_PER_MINUTE = 225
@@ -134,6 +138,10 @@ class Author(TextFieldsCleanedOnSave, models.Model):
         help_text="The staff account that writes under this byline, if any.",
     )
 
+    #: A byline: no bidi controls or invisible characters (newsroom.text).
+    #: The photo's crops follow the commit (receivers.py).
+    person_name_fields = ("name",)
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -146,13 +154,6 @@ class Author(TextFieldsCleanedOnSave, models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        # Forbidden characters first: removing them can leave spaces at the
-        # ends, which the byline's own cleaning then trims.
-        text_fields_clean(self)
-        self.name = person_name_clean(self.name)  # a byline: no bidi controls
-        super().save(*args, **kwargs)  # its photo's crops follow the commit (receivers.py)
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
@@ -293,7 +294,7 @@ ARTICLE_HISTORY = StoryHistoricalRecords(
 )
 
 
-class Article(models.Model):
+class Article(TextFieldsCleanedOnValidation, models.Model):
     """A story. Readers see it once it is published and its publication time has come."""
 
     class Status(models.TextChoices):
@@ -750,7 +751,7 @@ def correction_cache_tags(article_id: int) -> list[str]:
     return [f"story-{article_id}", "corrections", "feeds", "sitemaps"]
 
 
-class Correction(models.Model):
+class Correction(TextFieldsCleanedOnValidation, models.Model):
     """A dated note on a published story: a correction of a fact, or an update.
 
     Shown on the story ("Correction, 1 Dec 2026: ..."), in its JSON-LD

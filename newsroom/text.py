@@ -11,9 +11,11 @@ surrogates cannot even be encoded as UTF-8, so JSON written with them fails too.
 
 So text is cleaned twice:
 
-* when it is saved: every model with text a person can type calls
-  `text_fields_clean(self)` at the start of `save()` (the admin, forms,
-  services, `seed_demo` and the shell all go through `save()`);
+* when it is validated and saved: every model with text a person can type
+  cleans it in `clean_fields()` (so forms check what will be stored) and at
+  the start of `save()` (the admin, forms, services, `seed_demo` and the
+  shell all go through `save()`): `TextFieldsCleanedOnSave`, or
+  `TextFieldsCleanedOnValidation` and a call to `text_fields_clean(self)`;
 * when it is written out: feeds use `XmlSafeRssFeed` / `XmlSafeAtomFeed` as
   their `feed_type`, XML templates pass text through the `xml_safe` filter
   (`{% load text %}`), and JSON (JSON-LD, JSON Feed) through `xml_safe_data`.
@@ -24,6 +26,10 @@ Vertical tab, form feed and the four information separators (U+001C-U+001F)
 separate words where they appear, so they become a space rather than
 disappearing: "Council budget<VT>vote passes" is saved as
 "Council budget vote passes". The rest are removed.
+
+The same cleaning removes what would make text display other than it was
+typed: bidi embedding, override and isolate controls everywhere, and invisible
+format characters at the ends of single-line fields (see `text_fields_clean`).
 """
 
 import re
@@ -32,6 +38,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
@@ -72,23 +79,89 @@ def xml_safe_data(value: Any) -> Any:
     return value
 
 
-def text_fields_clean(instance: models.Model) -> None:
-    """Apply `xml_safe` to every text field of `instance` (in place).
+#: Bidi embedding, override and isolate controls (LRE, RLE, PDF, LRO, RLO; LRI,
+#: RLI, FSI, PDI). Each reorders the text after it up to the end of its
+#: paragraph, and in a <title>, a list, an attribute or plain text that end is
+#: far: "Harbour" + U+202E makes "· Newsroom" after it read "moorsweN ·".
+#: The marks LRM and RLM (U+200E, U+200F) only affect neutral characters
+#: beside them, and right-to-left text needs them; they are kept.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
-    Called at the start of `save()` by each model that holds text a person
-    typed. Text fields are the model's concrete `CharField`s and `TextField`s
-    (which covers `EmailField`, `SlugField`, `URLField` and the prose editor's
-    field); a value that is not a string (None, a deferred field that was
-    never loaded) is left alone.
+
+def bidi_controls_remove(text: str) -> str:
+    """`text` without bidi embedding, override and isolate controls (see above)."""
+    if not isinstance(text, str):
+        return text
+    return _BIDI_CONTROLS.sub("", text)
+
+
+def _invisible(character: str) -> bool:
+    return character.isspace() or unicodedata.category(character) == "Cf"
+
+
+def invisible_ends_strip(text: str) -> str:
+    """`text` without whitespace and invisible format characters (Unicode
+    category Cf: zero-width space, BOM, joiners, marks) at either end.
+
+    "Harbour" + U+200B would pass for "Harbour"; U+200B alone for a name.
+    Inside the text they stay: emoji sequences and Arabic and Indic spellings
+    need the joiners, right-to-left text the marks.
     """
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def typed_text_clean(text: str, *, single_line: bool) -> str:
+    """Text a person typed as it is stored: without what XML forbids and without
+    bidi embedding, override and isolate controls; a `single_line` one also
+    without invisible characters at its ends."""
+    cleaned = bidi_controls_remove(xml_safe(text))
+    return invisible_ends_strip(cleaned) if single_line else cleaned
+
+
+def text_fields_clean(instance: models.Model) -> list[str]:
+    """Clean every text field of `instance` that a person types (in place);
+    return the names of those that held text and are now empty.
+
+    Text fields are the model's concrete `CharField`s and `TextField`s (which
+    covers `SlugField`, `URLField` and the prose editor's field). Every one
+    goes through `typed_text_clean`: it loses what XML forbids (`xml_safe`)
+    and bidi embedding, override and isolate controls (`bidi_controls_remove`),
+    the story and terms bodies included: their plain text goes on to search
+    snippets, feed descriptions and JSON-LD, where no paragraph ends an
+    override (the sanitiser allows no `dir` attribute; LRM and RLM, which
+    are kept, mark direction in the body). Single-line fields
+    (`CharField`s) also lose invisible characters at their ends
+    (`invisible_ends_strip`), and the fields a model names in
+    `person_name_fields` go through `person_name_clean`. An `EmailField` only
+    loses what XML forbids: an address with invisible characters is refused by
+    its validator (accounts/identity.py), not quietly changed into another
+    one. A value that is not a string (None, a deferred field that was never
+    loaded) is left alone.
+    """
+    person_names = getattr(instance, "person_name_fields", ())
+    emptied = []
     for field in instance._meta.concrete_fields:
         if not isinstance(field, models.CharField | models.TextField):
             continue
         value = instance.__dict__.get(field.attname)
-        if isinstance(value, str):
+        if not isinstance(value, str):
+            continue
+        if isinstance(field, models.EmailField):
             cleaned = xml_safe(value)
-            if cleaned != value:
-                setattr(instance, field.attname, cleaned)
+        elif field.name in person_names:
+            cleaned = person_name_clean(xml_safe(value))
+        else:
+            cleaned = typed_text_clean(value, single_line=isinstance(field, models.CharField))
+        if cleaned != value:
+            setattr(instance, field.attname, cleaned)
+            if value and not cleaned:
+                emptied.append(field.name)
+    return emptied
 
 
 # --- Names of people ------------------------------------------------------------------
@@ -120,10 +193,38 @@ def person_name_clean(name: str | None) -> str:
     return _SPACES.sub(" ", kept).strip()
 
 
-class TextFieldsCleanedOnSave:
-    """Model mixin (before `models.Model` in the bases): `save()` first applies
-    `text_fields_clean`. For models whose save() has nothing else to derive;
-    the others call `text_fields_clean` themselves."""
+#: The error for a required field that held only invisible characters.
+INVISIBLE_ONLY_MESSAGE = "This holds only invisible characters: type some visible text."
+
+
+class TextFieldsCleanedOnValidation:
+    """Model mixin (before `models.Model` in the bases): `clean_fields()` first
+    applies `text_fields_clean`, so every model form (the admin's included)
+    validates, and checks for uniqueness, the text that will be stored: a
+    section named "Sport" + U+202E is the existing "Sport". A required field
+    that held only invisible characters is an error, not a stored blank."""
+
+    def clean_fields(self, exclude=None):
+        exclude = set(exclude or ())
+        errors = {
+            name: [ValidationError(INVISIBLE_ONLY_MESSAGE, code="invisible")]
+            for name in text_fields_clean(self)
+            if name not in exclude and not self._meta.get_field(name).blank
+        }
+        try:
+            super().clean_fields(exclude=exclude | set(errors))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class TextFieldsCleanedOnSave(TextFieldsCleanedOnValidation):
+    """Model mixin (before `models.Model` in the bases): `text_fields_clean` when
+    validated and again at the start of `save()` (every way in: the admin,
+    forms, services, the shell). For models whose save() has nothing else to
+    derive; the others call `text_fields_clean` themselves and use
+    `TextFieldsCleanedOnValidation`."""
 
     def save(self, *args, **kwargs):
         text_fields_clean(self)

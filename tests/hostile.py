@@ -10,6 +10,10 @@ Add to it freely: every test that uses it checks every payload.
 import re
 from html.parser import HTMLParser
 
+from django.db import models
+
+from newsroom.text import typed_text_clean
+
 #: Markup and script injection, for sanitised HTML and escaped text alike.
 MARKUP = [
     "<script>alert(1)</script>",
@@ -205,6 +209,16 @@ INVALID_UTF8 = [
     b"\xf8\x88\x80\x80\x80",
     b"caf\xc3",
 ]
+
+
+def stored_text(model, field: str, payload: str) -> str:
+    """What the rules keep of `payload` typed into a plain text field of `model`:
+    cut to its length (forms refuse longer), less what `typed_text_clean`
+    removes (invisible ends only from single-line fields)."""
+    model_field = model._meta.get_field(field)
+    limit = model_field.max_length
+    typed = payload[:limit] if limit else payload
+    return typed_text_clean(typed, single_line=isinstance(model_field, models.CharField))
 
 
 def payload_id(payload: str) -> str:
