@@ -29,7 +29,6 @@ from django.views.generic.dates import MonthArchiveView as BaseMonthArchive
 from django.views.generic.dates import YearArchiveView as BaseYearArchive
 
 from articles import services
-from articles.dates import DateOutOfRange, day_range, local_midnight, month_range, year_range
 from articles.models import (
     Article,
     ArticleAddress,
@@ -54,6 +53,7 @@ from articles.search import (
 )
 from articles.sharing import mastodon_server_clean, mastodon_share_url, share_links
 from newsroom.client import client_ip
+from newsroom.dates import DateOutOfRange, day_range, local_midnight, month_range, year_range
 from newsroom.pagecache import PAGE_NUMBER, cacheable, fragment, tag_response
 from newsroom.pagination import MAX_PAGES, BoundedPaginator, paginate
 from newsroom.text import xml_safe_data
