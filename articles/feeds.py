@@ -205,7 +205,7 @@ class LatestStoriesFeed(ScheduleCappedFeed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.modified_at
 
     def item_author_name(self, item):
         return ", ".join(author.name for author in item.byline_authors) or None
@@ -312,7 +312,7 @@ def json_feed(request):
             "content_html": story_body_html(article, origin=origin),
             "summary": article.standfirst,
             "date_published": article.published_at.isoformat(),
-            "date_modified": article.updated_at.isoformat(),
+            "date_modified": article.modified_at.isoformat(),
             "authors": [
                 {"name": author.name, "url": origin + author.get_absolute_url()}
                 for author in article.byline_authors

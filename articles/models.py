@@ -583,6 +583,15 @@ class Article(TextFieldsCleanedOnValidation, models.Model):
             )
 
     @property
+    def modified_at(self) -> datetime | None:
+        """When readers' copy last changed: the later of the last edit and the
+        publication time (a story edited, then scheduled, was not modified before
+        it appeared). For `dateModified`, feeds' updated times and `og` tags."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at) if self.updated_at else self.published_at
+
+    @property
     def is_live(self) -> bool:
         """Whether readers can see it now (the same rule as `published()`)."""
         return (

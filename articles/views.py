@@ -358,7 +358,7 @@ def structured_data(
     Correction and update notes go in `correction`, each a CorrectionComment
     (https://schema.org/correction), and the latest moves `dateModified`.
     """
-    modified = max([article.updated_at, *(note.published_at for note in corrections)])
+    modified = max([article.modified_at, *(note.published_at for note in corrections)])
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

@@ -1,5 +1,6 @@
 """Feeds and sitemaps: valid XML, live stories only."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from xml.etree import ElementTree
@@ -234,3 +235,20 @@ def test_a_month_without_stories_has_no_sitemap(client):
     ArticleFactory(published_at=datetime(2026, 3, 1, tzinfo=UTC))
 
     assert client.get("/sitemap-stories-2026-04.xml").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_scheduled_story_is_not_modified_before_it_was_published(client, travel_to):
+    """Written (and last saved) first, published later: every output's modified
+    time is the publication time, never earlier (JSON-LD, Atom, JSON Feed)."""
+    publish_at = timezone.now() + timedelta(hours=2)
+    story = ArticleFactory(published_at=publish_at)
+    travel_to(publish_at + timedelta(minutes=1))
+
+    page = client.get(story.get_absolute_url()).content.decode()
+    ld = json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    entry = xml(client, "/feed/atom/")[1].find(f"{ATOM}entry")
+    item = client.get("/feed.json").json()["items"][0]
+
+    assert datetime.fromisoformat(ld["dateModified"]) >= datetime.fromisoformat(ld["datePublished"])
+    assert entry.findtext(f"{ATOM}updated") >= entry.findtext(f"{ATOM}published")
+    assert item["date_modified"] == item["date_published"]
