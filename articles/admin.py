@@ -69,7 +69,6 @@ class ArticleAdmin(
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
     list_filter = [PublicationFilter, "section", "authors", "published_at"]
-    list_select_related = ["section"]
     # The search box searches the site's index (articles.search), drafts
     # included: see get_search_results(). The fields name what it covers.
     search_fields = ["headline", "standfirst", "body_text", "search_names"]

@@ -22,7 +22,7 @@ import datetime
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import PAGE_VAR
-from django.db.models import Exists, Subquery
+from django.db.models import Exists, QuerySet, Subquery
 from django.utils import timezone
 
 from newsroom.admin import DateDrillDownCheckedChangeList
@@ -35,7 +35,16 @@ DATE_FIELD = "published_at"
 
 
 class StoryPaginator(BoundedPaginator):
-    """The admin's paginator signature, counting at most ADMIN_MAX_PAGES pages."""
+    """The admin's paginator signature, counting at most ADMIN_MAX_PAGES pages,
+    and reading a page's stories by their ids.
+
+    The page's ids come first, from a subquery that walks a covering index
+    (`(published_at, id)`, or the status or section keyset index when the
+    list is filtered), its OFFSET included; then the hundred rows by primary
+    key. Asked for whole rows in one go, SQLite (with the statistics PRAGMA
+    optimize samples) read and sorted the whole table: 570 ms for the first
+    page at a million stories, against 1 ms this way.
+    """
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True):
         super().__init__(
@@ -46,6 +55,13 @@ class StoryPaginator(BoundedPaginator):
             max_pages=ADMIN_MAX_PAGES,
         )
 
+    def page(self, number):
+        page = super().page(number)
+        if isinstance(page.object_list, QuerySet):
+            ids = page.object_list.values("pk")
+            page.object_list = self.object_list.filter(pk__in=ids)
+        return page
+
 
 class StoryChangeList(DateDrillDownCheckedChangeList):
     """The checked drill-down's ChangeList with the page number checked first (see module)."""
@@ -54,6 +70,13 @@ class StoryChangeList(DateDrillDownCheckedChangeList):
         raw_page = request.GET.get(PAGE_VAR)
         self.bad_page = raw_page is not None and canonical_number(raw_page) is None
         super().__init__(request, *args, **kwargs)
+
+    def apply_select_related(self, qs):
+        # The section by a second query, not a join. Joined, SQLite may take
+        # the few sections as the outer loop and sort every story of each
+        # (1 s at a million stories, with the statistics PRAGMA optimize
+        # samples) instead of walking the keyset index to the page.
+        return qs.prefetch_related("section")
 
     def get_results(self, request):
         if self.bad_page:

@@ -2,6 +2,8 @@
 the cap set by the next scheduled publication, and the breaking-news banner."""
 
 import datetime
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import DatabaseError
@@ -23,6 +25,26 @@ def next_publication() -> datetime.datetime | None:
         build=Article.objects.next_publication_at,
         still_good=lambda when: when is None or when > timezone.now(),
     )
+
+
+def listing_fragment(
+    name: str, build: Callable[[], Any], *, tags_of: Callable[[Any], Iterable[str]] | None = None
+) -> Any:
+    """`build()`'s value shared by every worker (`newsroom.pagecache.fragment`)
+    until a story is published, moved or unpublished (the `lists` tag) or the
+    next scheduled story goes live: for what is derived from every live story
+    and costs too much to work out on each request (the archive's counts, the
+    months in the sitemap index, the front page's section blocks). `tags_of`
+    names the tags of what the value shows (its stories), from the value."""
+    now = timezone.now()
+    stored = fragment(
+        name,
+        tags=["lists"],
+        build=lambda: {"until": next_publication(), "value": build()},
+        still_good=lambda stored: stored["until"] is None or stored["until"] > now,
+        tags_of=None if tags_of is None else lambda stored: tags_of(stored["value"]),
+    )
+    return stored["value"]
 
 
 def page_cache_until(request: HttpRequest) -> dict:

@@ -197,9 +197,20 @@ class ArticleQuerySet(models.QuerySet):
         them for editors, a writer's own for writers."""
         return self if can_publish(user) else self.filter(created_by=user)
 
-    def published(self):
-        """Stories a reader may see: published, and their publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, *, before: datetime | None = None):
+        """Stories a reader may see: published, and their publication time has come.
+
+        `before` (an aware datetime) keeps only those published before it,
+        folded into the one upper bound on `published_at` (now or `before`,
+        whichever comes first). Given two upper bounds on the column, SQLite
+        ends its walk of the keyset index at the first one in the WHERE
+        clause: with `<= now` first, a month in 2008 read every story from
+        now back to that month (200 ms per month at a million stories).
+        """
+        now = timezone.now()
+        if before is not None and before <= now:
+            return self.filter(status=Article.Status.PUBLISHED, published_at__lt=before)
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
 
     def next_publication_at(self):
         """When the next scheduled story goes live (an aware datetime), or None."""
@@ -683,10 +694,15 @@ class Article(TextFieldsCleanedOnValidation, models.Model):
         A row-value (keyset) comparison, `(published_at, id) < (%s, %s)`, which
         SQLite and PostgreSQL answer by walking the keyset index from this
         story; the equivalent `OR` of two conditions made SQLite scan and sort.
+        It comes before `published()`'s `published_at <= now` in the WHERE
+        clause: SQLite ends its index range at the first upper bound it
+        meets, and from now it walked the whole archive to the oldest story.
         """
         return (
-            Article.objects.published()
-            .filter(TupleLessThan(Tuple(F("published_at"), F("id")), (self.published_at, self.pk)))
+            Article.objects.filter(
+                TupleLessThan(Tuple(F("published_at"), F("id")), (self.published_at, self.pk))
+            )
+            .published()
             .order_by("-published_at", "-pk")
             .only("headline", "slug", "published_at")
             .first()

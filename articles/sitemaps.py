@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from articles.context_processors import next_publication
+from articles.context_processors import listing_fragment, next_publication
 from articles.models import Article, Author, Section, Tag
 from newsroom.dates import DateOutOfRange, month_range
 from newsroom.pagecache import cache_until, may_be_cached
@@ -137,7 +137,16 @@ PAGE_SITEMAPS = {
 
 def story_months() -> list[tuple[datetime.date, int]]:
     """(first day of the month, child pages) for each local month with live stories,
-    newest first.
+    newest first: a shared fragment, worked out again only after a story is
+    published, moved or unpublished, or the next scheduled one goes live (at a
+    million stories, 19 years, the query below takes 160 ms, most of it
+    Django compiling its 458 subqueries).
+    """
+    return listing_fragment("story-months", story_months_uncached)
+
+
+def story_months_uncached() -> list[tuple[datetime.date, int]]:
+    """`story_months()` from the database.
 
     Three queries whatever the archive's size: the earliest and latest
     publication times (two index seeks), then, per month between them, the
@@ -161,7 +170,7 @@ def story_months() -> list[tuple[datetime.date, int]]:
         except DateOutOfRange:
             pass
         else:
-            in_month = live.filter(published_at__gte=start, published_at__lt=end)
+            in_month = Article.objects.published(before=end).filter(published_at__gte=start)
             key = f"{month:%Y%m}"
             columns[f"lo{key}"] = Subquery(in_month.order_by("published_at", "pk").values("pk")[:1])
             columns[f"hi{key}"] = Subquery(
@@ -211,12 +220,20 @@ def _cache_until_next_publication(request: HttpRequest) -> None:
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """/sitemap.xml: the index of child sitemaps."""
     _cache_until_next_publication(request)
-    base = request.build_absolute_uri("/")[:-1]
+    base = request.build_absolute_uri("/")[:-1]  # a host ALLOWED_HOSTS lets through
+    # The XML itself is kept (twelve entries a year), with the months.
+    body = listing_fragment(f"sitemap-index:{base}", lambda: sitemap_index_xml(base))
+    return HttpResponse(body, content_type=XML_CONTENT_TYPE)
+
+
+def sitemap_index_xml(base: str) -> str:
+    """The sitemap index for the site at `base` ("https://host")."""
     entries = [base + reverse("articles:sitemap_pages")]
+    # One reverse() for every month (there are hundreds; each costs tens of µs):
+    # the address of January 1000, with its numbers replaced.
+    pattern = base + reverse("articles:sitemap_stories", kwargs={"year": 1000, "month": 1})
     for month, pages in story_months():
-        location = base + reverse(
-            "articles:sitemap_stories", kwargs={"year": month.year, "month": month.month}
-        )
+        location = pattern.replace("1000-01", f"{month:%Y-%m}")
         entries.append(location)
         entries.extend(f"{location}?p={page}" for page in range(2, pages + 1))
     body = [f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n']
@@ -224,7 +241,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
         f"<sitemap><loc>{escape(xml_safe(location))}</loc></sitemap>\n" for location in entries
     )
     body.append("</sitemapindex>\n")
-    return HttpResponse("".join(body), content_type=XML_CONTENT_TYPE)
+    return "".join(body)
 
 
 @require_safe
@@ -245,8 +262,8 @@ def story_sitemap(request: HttpRequest, year: str, month: str) -> HttpResponse:
         raise Http404("No such month.") from error
     limit = STORY_SITEMAP_LIMIT
     rows = (
-        Article.objects.published()
-        .filter(published_at__gte=start, published_at__lt=end)
+        Article.objects.published(before=end)
+        .filter(published_at__gte=start)
         .order_by("published_at", "pk")
         .values_list("slug", "published_at", "updated_at")[(page - 1) * limit : page * limit]
     )

@@ -37,14 +37,20 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 PORT = 8140
+#: Turns of the throughput measurement (each page `--seconds` per turn).
+ROUNDS = 3
 TARGET_RATIO = 3.0
 READER = ("bench-reader@example.com", "bench-reader-password-1")
 EDITOR = ("bench-editor@example.com", "bench-editor-password-1")
 
 
 def environment(database_url: str) -> dict:
+    # One cache per database: the header's sections, the search vocabulary and
+    # the shared fragments of one archive must not be served from another's.
+    cache_name = re.sub(r"\W+", "-", urllib.parse.urlsplit(database_url).path).strip("-")
     return os.environ | {
         "DATABASE_URL": database_url,
+        "CACHE_DIR": str(RESULTS / "cache" / cache_name),
         "SECRET_KEY": "bench-only-secret-key",
         "DEBUG": "0",
         "PAGE_CACHE_SECONDS": "0",
@@ -133,6 +139,7 @@ def pages_to_measure() -> dict[str, tuple[str, str | None]]:
         "sitemap child (newest month)": (f"/sitemap-stories-{month:%Y-%m}.xml", None),
         "news sitemap": ("/sitemap-news.xml", None),
         "feed": ("/feed/", None),
+        "archive index": ("/archive/", None),
         "admin list, first page": (f"{admin}articles/article/", "editor"),
         "admin list, deepest page": (f"{admin}articles/article/?p={admin_deepest}", "editor"),
         "admin search": (f"{admin}articles/article/?q=council", "editor"),
@@ -144,11 +151,21 @@ def rss_mb() -> float:
     return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
 
 
-def measure(runs: int) -> None:
+def list_pages() -> None:
+    """Print the pages to measure as JSON (run in a process of its own, see below)."""
     import django
 
     django.setup()
+    print(json.dumps(pages_to_measure()))
+
+
+def measure(runs: int, pages: dict | None) -> None:
+    import django
+
+    django.setup()
+    pages = pages or pages_to_measure()
     from django.contrib.auth import get_user_model
+    from django.db import close_old_connections
     from django.test import Client
 
     editor, _ = get_user_model().objects.get_or_create(
@@ -157,23 +174,44 @@ def measure(runs: int) -> None:
     clients = {None: Client(), "editor": Client()}
     clients["editor"].force_login(editor)
     results = {}
-    for name, (path, user) in pages_to_measure().items():
+    for name, (path, user) in pages.items():
         client = clients[user]
         for _ in range(2):  # warm: templates, caches, SQLite's page cache
             response = client.get(path)
+            close_old_connections()
             assert response.status_code == 200, (name, path, response.status_code)
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             client.get(path)
+            # As a worker does after each request (the test client does not):
+            # a new connection per request, and PRAGMA optimize as it closes.
+            close_old_connections()
             times.append(time.perf_counter() - started)
-        results[name] = {"path": path, "ms": statistics.median(times) * 1000, "rss": rss_mb()}
+            cpu.append(time.process_time() - started_cpu)
+        results[name] = {
+            "path": path,
+            "ms": statistics.median(times) * 1000,
+            # This process's CPU time: what the page costs, whatever else the
+            # shared machine is doing (wall time also waits for the CPU).
+            "cpu_ms": statistics.median(cpu) * 1000,
+            "rss": rss_mb(),
+        }
     print(json.dumps(results))
 
 
 def measure_database(database_url: str, runs: int) -> dict:
+    # The pages are found in a process of their own: finding the biggest
+    # section and author counts every story, and that query's memory would
+    # otherwise count as the pages' (20 MB at a million stories).
+    pages = run_self(database_url, "--list-pages")
+    return run_self(database_url, "--measure", "--runs", str(runs), "--pages", json.dumps(pages))
+
+
+def run_self(database_url: str, *args: str):
+    """This script's JSON answer to `args`, run against `database_url`."""
     result = subprocess.run(
-        [PYTHON, __file__, "--measure", "--runs", str(runs)],
+        [PYTHON, __file__, *args],
         cwd=ROOT,
         env=environment(database_url),
         capture_output=True,
@@ -188,12 +226,26 @@ def measure_database(database_url: str, runs: int) -> dict:
 # --- Throughput with gunicorn -----------------------------------------------------------
 
 
-def wrk_rps(url: str, cookie: str | None, seconds: int) -> float:
+def wrk_requests(url: str, cookie: str | None, seconds: int) -> tuple[int, float]:
+    """(requests answered, seconds taken) by `wrk -t2 -c8` for `seconds`."""
     command = ["wrk", "-t2", "-c8", f"-d{seconds}s", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    found = re.search(r"(\d+) requests in ([\d.]+)(m?s)", output)
+    taken = float(found.group(2)) / (1000 if found.group(3) == "ms" else 1)
+    return int(found.group(1)), taken
+
+
+def workers_cpu_seconds(master: int) -> float:
+    """User and system CPU time of gunicorn's workers (the master's children) so far."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
 
 
 def sign_in(base: str) -> str:
@@ -259,11 +311,24 @@ def throughput(database_url: str, seconds: int) -> dict:
             except OSError:
                 time.sleep(0.2)
         signed_in = sign_in(base)
-        rps = {}
-        for who, cookie in (("anonymous", None), ("signed in", signed_in)):
-            for page, path in (("bare view", "/__bare__/"), ("home", "/"), ("story", story)):
-                rps[(who, page)] = wrk_rps(base + path, cookie, seconds)
-        return rps
+        # In turns, a few seconds each, so that the load other engineers put on
+        # the shared machine falls alike on the bare view and the pages; and
+        # the workers' CPU time per request, which that load hardly changes.
+        totals = {}
+        for _ in range(ROUNDS):
+            for who, cookie in (("anonymous", None), ("signed in", signed_in)):
+                for page, path in (("bare view", "/__bare__/"), ("home", "/"), ("story", story)):
+                    cpu_before = workers_cpu_seconds(server.pid)
+                    requests, taken = wrk_requests(base + path, cookie, seconds)
+                    cpu = workers_cpu_seconds(server.pid) - cpu_before
+                    total = totals.setdefault((who, page), [0, 0.0, 0.0])
+                    total[0] += requests
+                    total[1] += taken
+                    total[2] += cpu
+        return {
+            key: {"rps": requests / taken, "cpu_ms": cpu / max(requests, 1) * 1000}
+            for key, (requests, taken, cpu) in totals.items()
+        }
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -278,28 +343,38 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL"))
     parser.add_argument("--pg-size", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--seconds", type=int, default=8, help="wrk duration per page")
+    parser.add_argument("--seconds", type=int, default=4, help="wrk duration per page and turn")
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL (and throughput) only")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--list-pages", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--pages", help=argparse.SUPPRESS)
     options = parser.parse_args()
-    if options.measure:
+    if options.list_pages or options.measure:
         sys.path.insert(0, str(ROOT))
-        measure(options.runs)
+        if options.list_pages:
+            list_pages()
+        else:
+            measure(options.runs, json.loads(options.pages) if options.pages else None)
         return
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     # DEBUG is off, so templates need the hashed static files' manifest.
     manage(f"sqlite:///{RESULTS / 'collectstatic.sqlite3'}", "collectstatic", "--noinput")
     small, large = options.sizes
-    runs = [
-        (
-            f"SQLite, {small:,} / {large:,}",
-            [
-                (f"sqlite:///{RESULTS / f'sqlite-{small}.sqlite3'}", small),
-                (f"sqlite:///{RESULTS / f'sqlite-{large}.sqlite3'}", large),
-            ],
-        )
-    ]
+    runs = (
+        []
+        if options.no_sqlite
+        else [
+            (
+                f"SQLite, {small:,} / {large:,}",
+                [
+                    (f"sqlite:///{RESULTS / f'sqlite-{small}.sqlite3'}", small),
+                    (f"sqlite:///{RESULTS / f'sqlite-{large}.sqlite3'}", large),
+                ],
+            )
+        ]
+    )
     if options.pg_url:
         ensure_postgresql(options.pg_url)
         ensure_postgresql(options.pg_url + "_1k")
@@ -323,23 +398,39 @@ def main() -> None:
         print(
             f"\n## {title} stories (median ms per fresh render; RSS after the page, large size)\n"
         )
-        print("| page | small | large | ratio | RSS MB |")
-        print("|---|---|---|---|---|")
+        print(f"load average {os.getloadavg()[0]:.1f} after measuring\n")
+        print(
+            "| page | small | large | ratio | CPU small | CPU large | CPU ratio "
+            "| RSS MB small | RSS MB large |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
         for name, result in before.items():
             ratio = after[name]["ms"] / result["ms"]
+            cpu_ratio = after[name]["cpu_ms"] / max(result["cpu_ms"], 0.01)
             flag = "" if ratio <= TARGET_RATIO else " (over 3x)"
+            cpu_flag = "" if cpu_ratio <= TARGET_RATIO else " (over 3x)"
+            large = after[name]
             print(
-                f"| {name} | {result['ms']:.1f} | {after[name]['ms']:.1f} | "
-                f"{ratio:.2f}x{flag} | {after[name]['rss']:.0f} |"
+                f"| {name} | {result['ms']:.1f} | {large['ms']:.1f} | {ratio:.2f}x{flag} | "
+                f"{result['cpu_ms']:.1f} | {large['cpu_ms']:.1f} | {cpu_ratio:.2f}x{cpu_flag} "
+                f"| {result['rss']:.0f} | {large['rss']:.0f} |"
             )
     if not options.no_throughput:
         url = f"sqlite:///{RESULTS / f'sqlite-{small}.sqlite3'}"
         rps = throughput(url, options.seconds)
         print(f"\n## Fresh-render throughput, gunicorn 2 workers, SQLite {small:,} stories\n")
-        print("| reader | page | requests/s | share of bare view |")
-        print("|---|---|---|---|")
+        print(f"load average {os.getloadavg()[0]:.1f} after measuring\n")
+        print(
+            "| reader | page | requests/s | share of bare view | "
+            "worker CPU ms per request | share of bare view by CPU |"
+        )
+        print("|---|---|---|---|---|---|")
         for (who, page), value in rps.items():
-            print(f"| {who} | {page} | {value:.0f} | {value / rps[(who, 'bare view')]:.1%} |")
+            bare = rps[(who, "bare view")]
+            print(
+                f"| {who} | {page} | {value['rps']:.0f} | {value['rps'] / bare['rps']:.1%} | "
+                f"{value['cpu_ms']:.2f} | {bare['cpu_ms'] / value['cpu_ms']:.1%} |"
+            )
 
 
 if __name__ == "__main__":

@@ -255,10 +255,13 @@ def fragment(
     build: Callable[[], Any],
     seconds: int = 3600,
     still_good: Callable[[Any], bool] | None = None,
+    tags_of: Callable[[Any], Iterable[str]] | None = None,
 ):
     """`build()`'s value, shared by every worker and kept until one of `tags` is
     purged (or `seconds` pass): for pieces many pages show (the home page's
     section blocks, the header's sections). The value must pickle.
+    `tags_of(value)`, when given, names more tags once the value is built
+    (the stories a list turned out to hold).
 
     Checked like a page (the purge sequence, then the tags' versions), so a
     purge that races with `build()` is never kept. `still_good(value)`, when
@@ -283,6 +286,8 @@ def fragment(
         _cache_failed(error)
         return build()
     value = build()
+    if tags_of is not None:
+        tags |= _check_tags(tags_of(value))
     try:
         caches["pages"].set(key, (sequence, tags, value), seconds)
     except Exception as error:

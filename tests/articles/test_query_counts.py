@@ -17,7 +17,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_site_caches")
 #: read anything in these tests, so the ranking finds none and the latest
 #: stories are read instead).
 BUDGETS = {
-    "home": 9,  # + the editors' lead and top stories, one query
+    # + the editors' lead and top stories, one query. Cold: the section blocks
+    # are built, with the next scheduled story (how long they may be kept);
+    # warm, see test_front_page_keeps_its_section_blocks.
+    "home": 10,
     "article": 11,  # + its correction notes
     "section": 5,
     "tag": 5,
@@ -27,8 +30,10 @@ BUDGETS = {
     "search": 5,  # + the tags of the results, for matching topic pages
     "feed": 3,
     "feed_atom": 3,
-    "sitemap": 3,  # the index: first and last story, then one EXISTS per month
-    "sitemap_pages": 9,  # sections, tags, authors (count + list each), years (2)
+    # The index: the next scheduled story (how long its months are kept), the
+    # first and last story, then each month's first and last id, in one query.
+    "sitemap": 4,
+    "sitemap_pages": 10,  # sections, tags, authors (count + list each), years (3)
     "sitemap_stories": 2,
     "sitemap_news": 2,
 }
@@ -91,3 +96,35 @@ def test_later_front_pages_cost_the_same(client, stories, django_assert_max_num_
         response = client.get("/?page=2")
 
     assert response.status_code == HTTPStatus.OK
+
+
+def test_front_page_keeps_its_section_blocks(client, newsroom, django_assert_max_num_queries):
+    client.get("/")
+
+    # The lead and latest stories, their count and bylines: the blocks are kept.
+    with django_assert_max_num_queries(4):
+        response = client.get("/")
+
+    # With 5 stories every one is above the blocks, which are then empty.
+    blocks = 4 if Article.objects.published().count() > 12 else 0
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["section_blocks"]) == blocks
+
+
+def test_a_story_edited_in_a_section_block_shows_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    section = SectionFactory(slug="city")
+    now = timezone.now()
+    stories = [
+        ArticleFactory(section=section, published_at=now - timedelta(hours=n + 1))
+        for n in range(16)
+    ]
+    in_block = stories[-1]  # older than the front page's twelve: in the City block
+    client.get("/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        in_block.headline = "Ferry timetable corrected"
+        in_block.save()  # an edit in place: purges the story's tag, not the lists
+
+    assert "Ferry timetable corrected" in client.get("/").content.decode()
