@@ -813,7 +813,8 @@ def view_beacon(request, pk):
         Article.objects.published().filter(pk=pk).values_list("view_count", flat=True).first()
     )
     if view_count is None:
-        raise Http404("No such story.")
+        # The beacon's caller is a script: it gets JSON, not the 404 page.
+        return JsonResponse({"error": "No such story."}, status=HTTPStatus.NOT_FOUND)
     if (
         not beacon_is_from_crawler(request)
         and services.view_is_new(article_id=pk, reader=reader_key(request))

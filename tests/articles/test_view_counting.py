@@ -113,7 +113,11 @@ def test_beacon_is_404_for_stories_readers_cannot_see(client, traits):
 
 
 def test_beacon_is_404_for_unknown_story(client):
-    assert post_beacon(client, 999_999).status_code == HTTPStatus.NOT_FOUND
+    response = post_beacon(client, 999_999)
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response["Content-Type"] == "application/json"  # its caller is a script
+    assert response.json() == {"error": "No such story."}
 
 
 def test_beacon_is_never_cached(client, story):
