@@ -27,6 +27,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.html import html_to_text, sanitise_html
 from articles.images import Picture, picture_for
+from newsroom.dates import DateOutOfRange, month_range
 from newsroom.images import UploadedImageField
 from newsroom.text import (
     TextFieldsCleanedOnSave,
@@ -719,6 +720,39 @@ class Article(TextFieldsCleanedOnValidation, models.Model):
             .only("headline", "slug", "published_at")
             .first()
         )
+
+
+def live_months() -> tuple[int | None, list[tuple[date, ArticleQuerySet]]]:
+    """Every local month from the oldest live story's to the newest's, oldest
+    first, as (first day of the month, that month's live stories), with the id of
+    the oldest live story: (None, []) when there is none.
+
+    Two index seeks (the earliest and the latest publication); each month's
+    queryset is a range of the keyset index with one upper bound
+    (`published(before=)`). Callers hang one Subquery per month on the oldest
+    story's row, so one more query answers every month, whatever the archive's
+    size (the archive counts, the sitemap index's months). Months outside
+    years 1-9999 in the configured time zone are left out.
+    """
+    live = Article.objects.published().order_by()
+    first = live.order_by("published_at", "pk").values_list("pk", "published_at").first()
+    last = live.order_by("-published_at", "-pk").values_list("published_at", flat=True).first()
+    if first is None or last is None:
+        return None, []
+    host_pk, first_at = first
+    month = timezone.localtime(first_at).date().replace(day=1)
+    last_month = timezone.localtime(last).date().replace(day=1)
+    months = []
+    while month <= last_month:
+        try:
+            start, end = month_range(month.year, month.month)
+        except DateOutOfRange:
+            pass
+        else:
+            in_month = Article.objects.published(before=end).filter(published_at__gte=start)
+            months.append((month, in_month))
+        month = (month + timedelta(days=32)).replace(day=1)
+    return host_pk, months
 
 
 def publication_day(moment: datetime | None) -> date | None:

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from articles.context_processors import listing_fragment, next_publication
-from articles.models import Article, Author, Section, Tag
+from articles.models import Article, Author, Section, Tag, live_months
 from newsroom.dates import DateOutOfRange, month_range
 from newsroom.pagecache import cache_until, may_be_cached
 from newsroom.pagination import canonical_number
@@ -158,28 +158,12 @@ def story_months_uncached() -> list[tuple[datetime.date, int]]:
     judged from those ids (ids grow as stories are written; a month's extra
     page that turns out empty answers an empty list, never a 404).
     """
-    live = Article.objects.published().order_by()
-    first = live.order_by("published_at", "pk").values_list("pk", "published_at").first()
-    last = live.order_by("-published_at", "-pk").values_list("published_at", flat=True).first()
-    if first is None or last is None:
-        return []
-    host_pk, first_at = first
-    month = timezone.localtime(first_at).date().replace(day=1)
-    last = timezone.localtime(last).date().replace(day=1)
+    host_pk, months = live_months()
     columns = {}
-    while month <= last:
-        try:
-            start, end = month_range(month.year, month.month)
-        except DateOutOfRange:
-            pass
-        else:
-            in_month = Article.objects.published(before=end).filter(published_at__gte=start)
-            key = f"{month:%Y%m}"
-            columns[f"lo{key}"] = Subquery(in_month.order_by("published_at", "pk").values("pk")[:1])
-            columns[f"hi{key}"] = Subquery(
-                in_month.order_by("-published_at", "-pk").values("pk")[:1]
-            )
-        month = (month + timedelta(days=32)).replace(day=1)
+    for first_day, in_month in months:
+        key = f"{first_day:%Y%m}"
+        columns[f"lo{key}"] = Subquery(in_month.order_by("published_at", "pk").values("pk")[:1])
+        columns[f"hi{key}"] = Subquery(in_month.order_by("-published_at", "-pk").values("pk")[:1])
     if not columns:
         return []
     # One row to hang the subqueries on: the first story, found by its id.
