@@ -64,8 +64,9 @@ def form_data(*, section, author, **fields):
         "bylines-INITIAL_FORMS": "0",
         "bylines-MIN_NUM_FORMS": "1",
         "bylines-MAX_NUM_FORMS": "1000",
-        "bylines-0-author": author.pk,
-        "bylines-0-order": "0",
+        # No author: an empty byline row (a draft may be saved without one).
+        "bylines-0-author": author.pk if author else "",
+        "bylines-0-order": "0" if author else "",
         # The corrections inline (on a published story's form only; ignored otherwise).
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",

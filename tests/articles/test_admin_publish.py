@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.articles.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.articles.test_admin import form_data
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,27 +28,8 @@ def editor(client):
 
 
 def story_data(*, author=None, **fields) -> dict:
-    data = {
-        "headline": "Harbour ferry returns",
-        "slug": "harbour-ferry-returns",
-        "standfirst": "The crossing runs again from Monday.",
-        "body": "<p>The ferry is back.</p>",
-        "section": SectionFactory().pk,
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-        "lead_image_alt": "",
-        "lead_image_caption": "",
-        "lead_image_credit": "",
-        "seo_title": "",
-        "seo_description": "",
-        "bylines-TOTAL_FORMS": "1",
-        "bylines-INITIAL_FORMS": "0",
-        "bylines-0-author": author.pk if author else "",
-        "bylines-0-order": "",
-    }
-    data.update(fields)
-    return data
+    """The story form's data (tests/articles/test_admin.py), in a new section."""
+    return form_data(section=SectionFactory(), author=author, **fields)
 
 
 def test_draft_without_author_can_be_saved(editor):
