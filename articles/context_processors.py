@@ -28,19 +28,35 @@ def next_publication() -> datetime.datetime | None:
 
 
 def listing_fragment(
-    name: str, build: Callable[[], Any], *, tags_of: Callable[[Any], Iterable[str]] | None = None
+    name: str,
+    build: Callable[[], Any],
+    *,
+    tags_of: Callable[[Any], Iterable[str]] | None = None,
+    until_of: Callable[[Any], datetime.datetime | None] | None = None,
 ) -> Any:
     """`build()`'s value shared by every worker (`newsroom.pagecache.fragment`)
     until a story is published, moved or unpublished (the `lists` tag) or the
     next scheduled story goes live: for what is derived from every live story
     and costs too much to work out on each request (the archive's counts, the
-    months in the sitemap index, the front page's section blocks). `tags_of`
-    names the tags of what the value shows (its stories), from the value."""
+    months in the sitemap index, the front page's section blocks, the rendered
+    front page and story pages). `tags_of` names the tags of what the value
+    shows (its stories), from the value; `until_of` a time (aware datetime, or
+    None) past which the value is stale for a reason of its own (a correction
+    note due later)."""
     now = timezone.now()
+
+    def build_with_until() -> dict:
+        value = build()
+        until = next_publication()
+        own = until_of(value) if until_of is not None else None
+        if own is not None and (until is None or own < until):
+            until = own
+        return {"until": until, "value": value}
+
     stored = fragment(
         name,
         tags=["lists"],
-        build=lambda: {"until": next_publication(), "value": build()},
+        build=build_with_until,
         still_good=lambda stored: stored["until"] is None or stored["until"] > now,
         tags_of=None if tags_of is None else lambda stored: tags_of(stored["value"]),
     )

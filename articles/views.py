@@ -57,8 +57,8 @@ from articles.search import (
 from articles.sharing import mastodon_server_clean, mastodon_share_url, share_links
 from newsroom.client import client_ip
 from newsroom.dates import DateOutOfRange, day_range, local_midnight, month_range, year_range
-from newsroom.pagecache import PAGE_NUMBER, cacheable, fragment, tag_response
-from newsroom.pagination import MAX_PAGES, BoundedPaginator, paginate
+from newsroom.pagecache import PAGE_NUMBER, cache_until, cacheable, fragment, tag_response
+from newsroom.pagination import MAX_PAGES, BoundedPaginator, page_number, paginate
 from newsroom.text import xml_safe_data
 
 STORIES_PER_PAGE = 12
@@ -111,15 +111,35 @@ class StoryListView(ListView):
 @require_safe
 def home(request):
     """Front page: the lead story, the editors' top stories, the latest stories, and
-    a block per section.
+    a block per section (`front_page_parts`, shared by every worker), with
+    most read between them. A fresh render asks nothing of the database while
+    the parts are shared.
+    """
+    number = page_number(request)
+    parts = listing_fragment(
+        f"front-page-{number}",
+        lambda: front_page_parts(request),
+        tags_of=lambda parts: parts["tags"],
+    )
+    response = render(request, "articles/home.html", {"parts": parts})
+    return tag_response(response, parts["tags"])
 
-    The lead and the top stories are the editors' choice (`FrontPage`); a chosen
-    story that is not live is skipped, and with no live lead chosen the newest
-    story leads, as it did before curation.
+
+def front_page_parts(request: HttpRequest) -> dict:
+    """The front page's stories as HTML, the same for every reader.
+
+    Returns {"front": SafeString (the lead, the top stories and the latest
+    stories with their page links), "blocks": SafeString (a block per
+    section), "has_lead": bool, "number": int (the page), "tags": set of the
+    page's cache tags}. The lead and the top stories are the editors' choice
+    (`FrontPage`); a chosen story that is not live is skipped, and with no live
+    lead chosen the newest story leads, as it did before curation. Raises
+    Http404 for a page that does not exist.
     """
     page = paginate(request, Article.objects.published().for_cards(), STORIES_PER_PAGE)
     stories = list(page.object_list)
     context = {
+        "request": request,
         "page_obj": page,
         "lead": None,
         "top_stories": [],
@@ -138,12 +158,18 @@ def home(request):
         context["section_blocks"] = section_blocks(
             exclude=[*featured, *(story.pk for story in stories)]
         )
-    tags = card_tags(stories) | card_tags(context["top_stories"])
+    tags = {"home"} | card_tags(stories) | card_tags(context["top_stories"])
     if context["lead"] is not None:
         tags |= card_tags([context["lead"]])
     for block in context["section_blocks"]:
         tags |= {f"section-{block['section'].pk}"} | card_tags(block["stories"])
-    return tag_response(render(request, "articles/home.html", context), tags)
+    return {
+        "front": render_to_string("articles/home.html#front", context),
+        "blocks": render_to_string("articles/home.html#blocks", context),
+        "has_lead": context["lead"] is not None,
+        "number": page.number,
+        "tags": tags,
+    }
 
 
 def front_page_choice() -> tuple[Article | None, list[Article]]:
@@ -236,7 +262,11 @@ def section_blocks_uncached(*, exclude: list[int]) -> list[dict]:
 
 def _article_context(request: HttpRequest, article: Article, *, preview: bool = False) -> dict:
     share_url = "" if preview else request.build_absolute_uri(article.get_absolute_url())
-    corrections = list(article.corrections.filter(published_at__lte=timezone.now()))
+    # Every note in one query: those due later only say how long the page holds.
+    now = timezone.now()
+    notes = list(article.corrections.all())
+    corrections = [note for note in notes if note.published_at <= now]
+    later = [note.published_at for note in notes if note.published_at > now]
     return {
         "share_url": share_url,
         "share_links": (
@@ -246,6 +276,7 @@ def _article_context(request: HttpRequest, article: Article, *, preview: bool = 
         ),
         "article": article,
         "corrections": corrections,
+        "next_correction_at": min(later, default=None),
         "preview": preview,
         # The stored count, never the cache's pending views: a cached copy holds
         # what a fresh render would, at most PAGE_CACHE_SECONDS behind the flush
@@ -266,29 +297,92 @@ def article_detail(request, year, month, day, slug):
 
     Found by its slug and a range on `published_at` (the local day's start
     and end), which uses the slug index; `published_at__date=` wrapped the
-    column in a time-zone function that no index can serve.
+    column in a time-zone function that no index can serve. That one query
+    (id and view count) is all a fresh render asks of the database while the
+    story's parts are shared (`shared_story_parts`).
     """
     try:
         published_on = datetime.date(int(year), int(month), int(day))
         start, end = day_range(published_on)
     except (ValueError, DateOutOfRange) as error:
         raise Http404("No such date.") from error
-    article = (
+    found = (
         Article.objects.published()
         .filter(slug=slug, published_at__gte=start, published_at__lt=end)
         .order_by("published_on", "pk")  # the slug index's own order: no sort
+        .values_list("pk", "view_count")
+        .first()
+    )
+    if found is None:
+        return article_moved_or_gone(request, published_on=published_on, slug=slug)
+    pk, views = found
+    parts = shared_story_parts(request, pk, views)
+    cache_until(request, parts["until"])
+    response = render(request, "articles/article_detail.html", {"parts": parts})
+    return tag_response(response, parts["tags"])
+
+
+def shared_story_parts(request: HttpRequest, pk: int, views: int) -> dict:
+    """`story_parts()` of the live story `pk`, shared by every worker
+    (`listing_fragment`) until the story, its section, tags or authors, a
+    story it links to or the lists change, or the next scheduled story or
+    correction note is due. Keyed by the story's view count (flushing the
+    pending views changes it, so the count shown is never older than the
+    flush) and by the scheme and host asked on (the parts hold absolute links;
+    the host is one ALLOWED_HOSTS let through). Raises Http404 if the story
+    stopped being live since it was looked up.
+    """
+    origin = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()
+    return listing_fragment(
+        f"story-{pk}-{views}-{origin[:16]}",
+        lambda: story_parts(request, get_object_or_404(story_page_queryset(), pk=pk)),
+        tags_of=lambda parts: parts["tags"],
+        until_of=lambda parts: parts["until"],
+    )
+
+
+def story_page_queryset():
+    """Live stories with what their page shows: section, bylines and tags."""
+    return (
+        Article.objects.published()
         .select_related("section")
         .with_bylines()
         .prefetch_related("tags")
-        .first()
     )
-    if article is None:
-        return article_moved_or_gone(request, published_on=published_on, slug=slug)
-    context = _article_context(request, article)
+
+
+STORY_PARTS = {
+    "title": "story-title",
+    "meta": "story-meta",
+    "head": "story-head",
+    "story": "story",
+    "more": "story-more",
+}
+
+
+def story_parts(request: HttpRequest, article: Article, *, preview: bool = False) -> dict:
+    """The parts of `article`'s page that are the same for every reader.
+
+    Returns {"title", "meta", "head", "story", "more"}: HTML (SafeString),
+    each a partial of articles/article_detail.html (the <title>, the <head>'s
+    meta tags, the JSON-LD, the story itself, and the previous/next links
+    with related stories), plus "tags", the page's cache tags (a set), and
+    "until", when the next correction note on it is due (aware datetime, or
+    None). Most read, the header and the reader's own bits stay outside.
+    """
+    context = _article_context(request, article, preview=preview) | {"request": request}
+    parts = {
+        name: render_to_string(f"articles/article_detail.html#{partial}", context)
+        for name, partial in STORY_PARTS.items()
+    }
     shown = [context["previous_story"], context["next_story"]]
-    tags = card_tags(context["related"]) | {f"story-{story.pk}" for story in shown if story}
-    response = render(request, "articles/article_detail.html", context)
-    return tag_response(response, tags | set(article_cache_tags(article)))
+    parts["tags"] = (
+        card_tags(context["related"])
+        | {f"story-{story.pk}" for story in shown if story}
+        | set(article_cache_tags(article))
+    )
+    parts["until"] = context["next_correction_at"]
+    return parts
 
 
 def article_cache_tags(article: Article) -> list[str]:
@@ -341,7 +435,10 @@ def share_preview_page(request, link: ShareLink) -> HttpResponse:
     )
     if article.is_live:
         return redirect(article.get_absolute_url())
-    context = _article_context(request, article, preview=True) | {
+    context = {
+        "article": article,
+        "preview": True,
+        "parts": story_parts(request, article, preview=True),
         "share_link": link,
         "admin_change_url": reverse("admin:articles_article_change", args=[article.pk])
         if request.user.is_staff
@@ -364,8 +461,12 @@ def article_preview(request, pk):
         .prefetch_related("tags"),
         pk=pk,
     )
-    context = _article_context(request, article, preview=True)
-    context["admin_change_url"] = reverse("admin:articles_article_change", args=[article.pk])
+    context = {
+        "article": article,
+        "preview": True,
+        "parts": story_parts(request, article, preview=True),
+        "admin_change_url": reverse("admin:articles_article_change", args=[article.pk]),
+    }
     return render(request, "articles/article_detail.html", context)
 
 

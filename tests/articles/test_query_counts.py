@@ -18,10 +18,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_site_caches")
 #: stories are read instead).
 BUDGETS = {
     # + the editors' lead and top stories, one query. Cold: the section blocks
-    # are built, with the next scheduled story (how long they may be kept);
-    # warm, see test_front_page_keeps_its_section_blocks.
+    # and the front page's parts are built, with the next scheduled story (how
+    # long they may be kept); warm, see test_front_page_keeps_its_parts.
     "home": 10,
-    "article": 11,  # + its correction notes
+    # The story (its id and view count), then its parts are built: the story
+    # with section, bylines and tags, its correction notes, related stories
+    # and their bylines, previous and next, the next scheduled story. Warm,
+    # see test_a_fresh_story_page_asks_one_query.
+    "article": 13,
     "section": 5,
     "tag": 5,
     "author": 5,
@@ -92,23 +96,37 @@ def test_page_queries_are_constant(client, newsroom, page, django_assert_max_num
 def test_later_front_pages_cost_the_same(client, stories, django_assert_max_num_queries):
     ArticleFactory.create_batch(stories)
 
-    with django_assert_max_num_queries(4):
+    # Their count, the page's stories and bylines, the next scheduled story
+    # (how long the page's parts may be kept), the header's sections.
+    with django_assert_max_num_queries(5):
         response = client.get("/?page=2")
 
     assert response.status_code == HTTPStatus.OK
 
 
-def test_front_page_keeps_its_section_blocks(client, newsroom, django_assert_max_num_queries):
-    client.get("/")
+def test_front_page_keeps_its_parts(client, newsroom, django_assert_num_queries):
+    first = client.get("/").content.decode()
 
-    # The lead and latest stories, their count and bylines: the blocks are kept.
-    with django_assert_max_num_queries(4):
-        response = client.get("/")
+    # The stories, the section blocks and most read are all kept.
+    with django_assert_num_queries(0):
+        again = client.get("/", {"fresh": "1"}).content.decode()
 
     # With 5 stories every one is above the blocks, which are then empty.
     blocks = 4 if Article.objects.published().count() > 12 else 0
-    assert response.status_code == HTTPStatus.OK
-    assert len(response.context["section_blocks"]) == blocks
+    assert again.count('class="section-block"') == blocks
+    assert again == first
+
+
+def test_a_fresh_story_page_asks_one_query(client, newsroom, django_assert_num_queries):
+    address = newsroom.get_absolute_url()
+    first = client.get(address).content.decode()
+
+    # The story's id and view count; its parts and most read are kept.
+    with django_assert_num_queries(1):
+        again = client.get(address).content.decode()
+
+    assert again == first
+    assert newsroom.headline in again
 
 
 def test_a_story_edited_in_a_section_block_shows_at_once(

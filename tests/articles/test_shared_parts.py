@@ -1,0 +1,120 @@
+"""The front page's and story pages' shared parts (`articles.views.front_page_parts`,
+`story_parts`): rendered once and kept between requests, never past what
+changes them.
+
+The page cache is off here (as under DEBUG), so every request is a fresh render
+and only the shared parts are kept. Changes are made without running the
+commit's purges unless a test says so: what is checked is what else ends a
+part's life (the view count in its key, the next scheduled story, a correction
+note due later, the host asked on).
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import F
+from django.http import Http404
+from django.test import RequestFactory
+from django.utils import timezone
+
+from articles.models import Article
+from articles.views import shared_story_parts
+from tests.articles.factories import ArticleFactory, CorrectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, address: str, **extra) -> str:
+    response = client.get(address, **extra)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_story_page_shows_the_flushed_view_count(client):
+    story = ArticleFactory(view_count=41)
+    assert "data-view-count>41<" in page(client, story.get_absolute_url())
+
+    # What the pending views' flush does: no purge, a new count.
+    Article.objects.filter(pk=story.pk).update(view_count=F("view_count") + 1_000)
+
+    assert "data-view-count>1,041<" in page(client, story.get_absolute_url())
+
+
+def test_a_story_edited_shows_at_once(client, django_capture_on_commit_callbacks):
+    story = ArticleFactory(headline="Ferry times announced")
+    assert "Ferry times announced" in page(client, story.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        story.headline = "Ferry times corrected"
+        story.save()
+
+    shown = page(client, story.get_absolute_url())
+    assert "Ferry times corrected" in shown
+    assert "Ferry times announced" not in shown
+
+
+def test_a_related_story_edited_shows_at_once(client, django_capture_on_commit_callbacks):
+    story = ArticleFactory()
+    related = ArticleFactory(section=story.section, headline="Harbour wall repaired")
+    assert "Harbour wall repaired" in page(client, story.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        related.headline = "Harbour wall rebuilt"
+        related.save()
+
+    assert "Harbour wall rebuilt" in page(client, story.get_absolute_url())
+
+
+def test_the_next_story_link_appears_when_a_scheduled_story_goes_live(client, travel_to):
+    now = timezone.now()
+    story = ArticleFactory(published_at=now - timedelta(hours=1))
+    ArticleFactory(headline="Polls open at seven", published_at=now + timedelta(hours=1))
+    assert "Polls open at seven" not in page(client, story.get_absolute_url())
+
+    travel_to(now + timedelta(hours=2))
+
+    assert "Polls open at seven" in page(client, story.get_absolute_url())
+
+
+def test_the_front_page_shows_a_scheduled_story_when_it_goes_live(client, travel_to):
+    now = timezone.now()
+    ArticleFactory(published_at=now - timedelta(hours=1))
+    ArticleFactory(headline="Polls open at seven", published_at=now + timedelta(hours=1))
+    assert "Polls open at seven" not in page(client, "/")
+
+    travel_to(now + timedelta(hours=2))
+
+    assert "Polls open at seven" in page(client, "/")
+
+
+def test_a_correction_note_due_later_shows_when_it_is_due(client, travel_to):
+    now = timezone.now()
+    story = ArticleFactory(published_at=now - timedelta(hours=1))
+    CorrectionFactory(
+        article=story, text="The vote was on Wednesday.", published_at=now + timedelta(hours=1)
+    )
+    assert "The vote was on Wednesday." not in page(client, story.get_absolute_url())
+
+    travel_to(now + timedelta(hours=2))
+
+    assert "The vote was on Wednesday." in page(client, story.get_absolute_url())
+
+
+def test_a_story_page_links_to_the_host_it_was_asked_on(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "news.example"]
+    story = ArticleFactory()
+    assert 'href="http://testserver/' in page(client, story.get_absolute_url())
+
+    other = page(client, story.get_absolute_url(), HTTP_HOST="news.example")
+
+    assert 'rel="canonical" href="http://news.example/' in other
+    assert "http://testserver/" not in other
+
+
+def test_a_story_unpublished_after_its_lookup_is_a_404():
+    story = ArticleFactory()
+    request = RequestFactory().get(story.get_absolute_url())
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.DRAFT)
+
+    with pytest.raises(Http404):
+        shared_story_parts(request, story.pk, story.view_count)
