@@ -260,6 +260,23 @@ def section_blocks_uncached(*, exclude: list[int]) -> list[dict]:
     return [block for block in blocks.values() if block["stories"]]
 
 
+#: Where the story partial shows its view count. The template writes it
+#: before the story's body, and everything a reader or an editor typed before
+#: that point is escaped, so its first occurrence is the template's own.
+VIEW_COUNT_OPEN, VIEW_COUNT_CLOSE = "<span data-view-count>", "</span>"
+
+
+def around_view_count(story_html: str) -> tuple[str, str]:
+    """`story_html` cut around its view count: (up to and including the count's
+    opening tag, from its closing tag on), both SafeStrings. Raises ValueError
+    if the HTML shows no view count."""
+    before, found, rest = story_html.partition(VIEW_COUNT_OPEN)
+    _, closed, after = rest.partition(VIEW_COUNT_CLOSE)
+    if not found or not closed:
+        raise ValueError("The story partial shows no view count.")
+    return mark_safe(before + found), mark_safe(closed + after)  # noqa: S308
+
+
 def _article_context(request: HttpRequest, article: Article, *, preview: bool = False) -> dict:
     share_url = "" if preview else request.build_absolute_uri(article.get_absolute_url())
     # Every note in one query: those due later only say how long the page holds.
@@ -316,25 +333,23 @@ def article_detail(request, year, month, day, slug):
     if found is None:
         return article_moved_or_gone(request, published_on=published_on, slug=slug)
     pk, views = found
-    parts = shared_story_parts(request, pk, views)
+    parts = shared_story_parts(request, pk)
     cache_until(request, parts["until"])
-    response = render(request, "articles/article_detail.html", {"parts": parts})
+    response = render(request, "articles/article_detail.html", {"parts": parts, "views": views})
     return tag_response(response, parts["tags"])
 
 
-def shared_story_parts(request: HttpRequest, pk: int, views: int) -> dict:
+def shared_story_parts(request: HttpRequest, pk: int) -> dict:
     """`story_parts()` of the live story `pk`, shared by every worker
     (`listing_fragment`) until the story, its section, tags or authors, a
     story it links to or the lists change, or the next scheduled story or
-    correction note is due. Keyed by the story's view count (flushing the
-    pending views changes it, so the count shown is never older than the
-    flush) and by the scheme and host asked on (the parts hold absolute links;
-    the host is one ALLOWED_HOSTS let through). Raises Http404 if the story
-    stopped being live since it was looked up.
+    correction note is due. Keyed by the scheme and host asked on (the parts
+    hold absolute links; the host is one ALLOWED_HOSTS let through). Raises
+    Http404 if the story stopped being live since it was looked up.
     """
     origin = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()
     return listing_fragment(
-        f"story-{pk}-{views}-{origin[:16]}",
+        f"story-{pk}-{origin[:16]}",
         lambda: story_parts(request, get_object_or_404(story_page_queryset(), pk=pk)),
         tags_of=lambda parts: parts["tags"],
         until_of=lambda parts: parts["until"],
@@ -368,13 +383,17 @@ def story_parts(request: HttpRequest, article: Article, *, preview: bool = False
     meta tags, the JSON-LD, the story itself, and the previous/next links
     with related stories), plus "tags", the page's cache tags (a set), and
     "until", when the next correction note on it is due (aware datetime, or
-    None). Most read, the header and the reader's own bits stay outside.
+    None). "story" is a pair of SafeStrings: the story up to its view count
+    and from just after it, as the count changes with every flush of the
+    pending views and is filled in by each render. Most read, the header and
+    the reader's own bits stay outside.
     """
     context = _article_context(request, article, preview=preview) | {"request": request}
     parts = {
         name: render_to_string(f"articles/article_detail.html#{partial}", context)
         for name, partial in STORY_PARTS.items()
     }
+    parts["story"] = around_view_count(parts["story"])
     shown = [context["previous_story"], context["next_story"]]
     parts["tags"] = (
         card_tags(context["related"])
@@ -439,6 +458,7 @@ def share_preview_page(request, link: ShareLink) -> HttpResponse:
         "article": article,
         "preview": True,
         "parts": story_parts(request, article, preview=True),
+        "views": article.view_count,
         "share_link": link,
         "admin_change_url": reverse("admin:articles_article_change", args=[article.pk])
         if request.user.is_staff
@@ -465,6 +485,7 @@ def article_preview(request, pk):
         "article": article,
         "preview": True,
         "parts": story_parts(request, article, preview=True),
+        "views": article.view_count,
         "admin_change_url": reverse("admin:articles_article_change", args=[article.pk]),
     }
     return render(request, "articles/article_detail.html", context)

@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.models import Article
-from articles.views import shared_story_parts
+from articles.views import around_view_count, shared_story_parts
 from tests.articles.factories import ArticleFactory, CorrectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,7 @@ def page(client, address: str, **extra) -> str:
 
 
 def test_a_story_page_shows_the_flushed_view_count(client):
+    # The count is filled in by each render, around the shared parts.
     story = ArticleFactory(view_count=41)
     assert "data-view-count>41<" in page(client, story.get_absolute_url())
 
@@ -117,4 +118,18 @@ def test_a_story_unpublished_after_its_lookup_is_a_404():
     Article.objects.filter(pk=story.pk).update(status=Article.Status.DRAFT)
 
     with pytest.raises(Http404):
-        shared_story_parts(request, story.pk, story.view_count)
+        shared_story_parts(request, story.pk)
+
+
+def test_a_headline_that_looks_like_the_view_count_stays_text(client):
+    story = ArticleFactory(headline="<span data-view-count>999</span>", view_count=7)
+
+    shown = page(client, story.get_absolute_url())
+
+    assert "data-view-count>7<" in shown
+    assert "&lt;span data-view-count&gt;999&lt;/span&gt;" in shown
+
+
+def test_a_story_partial_without_its_view_count_is_refused():
+    with pytest.raises(ValueError):
+        around_view_count("<article><p>No count here.</p></article>")
