@@ -53,9 +53,7 @@ def test_tag_and_section_names_find_their_stories():
     # as "gardening" does, and the tagged story matched the section's name.
     words = {"headline": "Council meets", "standfirst": "The council met on Tuesday."}
     tagged = ArticleFactory(tags=[TagFactory(name="Heatwave", slug="heatwave")], **words)
-    in_section = ArticleFactory(
-        section=SectionFactory(name="Gardening", slug="gardening"), **words
-    )
+    in_section = ArticleFactory(section=SectionFactory(name="Gardening", slug="gardening"), **words)
 
     assert search_articles("heatwave") == [tagged.pk]
     assert search_articles("gardening") == [in_section.pk]
