@@ -46,8 +46,10 @@ def listing_fragment(
     now = timezone.now()
 
     def build_with_until() -> dict:
-        value = build()
+        # Read before building: a build that runs past a story's time reads
+        # the lists as they were, and must not be kept past that time.
         until = next_publication()
+        value = build()
         own = until_of(value) if until_of is not None else None
         if own is not None and (until is None or own < until):
             until = own

@@ -18,6 +18,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.models import Article
+from articles import views
 from articles.views import around_view_count, shared_story_parts
 from tests.articles.factories import ArticleFactory, CorrectionFactory
 
@@ -133,3 +134,26 @@ def test_a_headline_that_looks_like_the_view_count_stays_text(client):
 def test_a_story_partial_without_its_view_count_is_refused():
     with pytest.raises(ValueError):
         around_view_count("<article><p>No count here.</p></article>")
+
+
+@pytest.mark.parametrize("address", ["home", "story"])
+def test_a_render_that_runs_past_a_scheduled_time_is_not_kept_past_it(
+    client, travel_to, monkeypatch, address
+):
+    now = timezone.now()
+    story = ArticleFactory(published_at=now - timedelta(hours=1))
+    ArticleFactory(headline="Polls open at seven", published_at=now + timedelta(hours=1))
+    build = views.front_page_parts if address == "home" else views.story_parts
+
+    def slow_build(*args, **kwargs):
+        parts = build(*args, **kwargs)
+        travel_to(now + timedelta(hours=2))  # the story went live while rendering
+        return parts
+
+    monkeypatch.setattr(views, build.__name__, slow_build)
+    path = "/" if address == "home" else story.get_absolute_url()
+    # Most read, rendered after the parts, names it once already.
+    assert page(client, path).count("Polls open at seven") == 1
+
+    # The parts, built before seven, were not kept past it.
+    assert page(client, path).count("Polls open at seven") >= 2
