@@ -57,7 +57,14 @@ from articles.search import (
 from articles.sharing import mastodon_server_clean, mastodon_share_url, share_links
 from newsroom.client import client_ip
 from newsroom.dates import DateOutOfRange, day_range, local_midnight, month_range, year_range
-from newsroom.pagecache import PAGE_NUMBER, cache_until, cacheable, fragment, tag_response
+from newsroom.pagecache import (
+    PAGE_NUMBER,
+    cache_until,
+    cacheable,
+    fragment,
+    on_site_url,
+    tag_response,
+)
 from newsroom.pagination import MAX_PAGES, BoundedPaginator, page_number, paginate
 from newsroom.text import xml_safe_data
 
@@ -343,14 +350,16 @@ def shared_story_parts(request: HttpRequest, pk: int) -> dict:
     """`story_parts()` of the live story `pk`, shared by every worker
     (`listing_fragment`) until the story, its section, tags or authors, a
     story it links to or the lists change, or the next scheduled story or
-    correction note is due. Keyed by the scheme and host asked on (the parts
-    hold absolute links; the host is one ALLOWED_HOSTS let through). Raises
-    Http404 if the story stopped being live since it was looked up.
+    correction note is due. Rendered as if asked for on SITE_URL
+    (`newsroom.pagecache.on_site_url`), so its absolute links (canonical,
+    og:url, JSON-LD, share links) name the site's address and one copy serves
+    every host and port. Raises Http404 if the story stopped being live since
+    it was looked up.
     """
-    origin = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()
+    on_site = on_site_url(request)
     return listing_fragment(
-        f"story-{pk}-{origin[:16]}",
-        lambda: story_parts(request, get_object_or_404(story_page_queryset(), pk=pk)),
+        f"story-{pk}",
+        lambda: story_parts(on_site, get_object_or_404(story_page_queryset(), pk=pk)),
         tags_of=lambda parts: parts["tags"],
         until_of=lambda parts: parts["until"],
     )

@@ -37,6 +37,7 @@ cache, which has a byte budget and may evict.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import hashlib
@@ -266,8 +267,10 @@ def fragment(
     Checked like a page (the purge sequence, then the tags' versions), so a
     purge that races with `build()` is never kept. `still_good(value)`, when
     given, can reject a stored value (say, a time that has passed). With the
-    cache down it just calls `build()`.
+    cache down, or SHARED_FRAGMENTS off (DEBUG), it just calls `build()`.
     """
+    if not settings.SHARED_FRAGMENTS:
+        return build()
     tags = _check_tags(tags) | {SITE_TAG}
     key = FRAGMENT_KEY.format(name)
     try:
@@ -293,6 +296,38 @@ def fragment(
     except Exception as error:
         _cache_failed(error)
     return value
+
+
+def site_url_is_allowed() -> bool:
+    """Whether SITE_URL's host is one ALLOWED_HOSTS lets through (else the site
+    is misconfigured, and pages keep the host each request asked on)."""
+    return validate_host(_site(settings.SITE_URL).hostname or "", settings.ALLOWED_HOSTS)
+
+
+def on_site_url(request: HttpRequest) -> HttpRequest:
+    """A copy of `request` as if asked for on SITE_URL (scheme, host and port),
+    for rendering what is shared between readers whatever host they asked on:
+    absolute links in it then name the site's canonical address, and a
+    `Host: localhost:<any port>` cannot make a copy of its own. `request` itself
+    is unchanged; it is returned as it is if SITE_URL's host is not allowed."""
+    if not site_url_is_allowed():
+        return request
+    shared = copy.copy(request)
+    shared.__dict__.pop("_current_scheme_host", None)  # a cached_property of `request`
+    shared.META = dict(request.META)
+    if hasattr(request, "environ"):  # a WSGIRequest reads its scheme from here
+        shared.environ = shared.META
+    _point_at_site_url(shared.META)
+    return shared
+
+
+def _point_at_site_url(meta: dict) -> None:
+    site = _site(settings.SITE_URL)
+    meta["HTTP_HOST"] = site.netloc
+    meta["wsgi.url_scheme"] = site.scheme
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        meta[header] = secure_value if site.scheme == "https" else "http"
 
 
 # --- Purging ---------------------------------------------------------------------
@@ -788,14 +823,8 @@ class PageCacheMiddleware:
     def use_canonical_host(request: HttpRequest) -> None:
         """Render a page to share as if asked for on SITE_URL: absolute links in
         it are then the same whichever of the allowed hosts or ports asked."""
-        site = _site(settings.SITE_URL)
-        if not validate_host(site.hostname or "", settings.ALLOWED_HOSTS):
-            return  # misconfigured: keep the request's own (checked) host
-        request.META["HTTP_HOST"] = site.netloc
-        request.META["wsgi.url_scheme"] = site.scheme
-        if settings.SECURE_PROXY_SSL_HEADER:
-            header, secure_value = settings.SECURE_PROXY_SSL_HEADER
-            request.META[header] = secure_value if site.scheme == "https" else "http"
+        if site_url_is_allowed():  # else misconfigured: keep the request's own (checked) host
+            _point_at_site_url(request.META)
 
     def answer(self, request: HttpRequest, entry: Entry) -> HttpResponse:
         """A response from `entry`: its one body, public cache headers and tags."""

@@ -204,6 +204,12 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 # The page cache (newsroom/pagecache.py): off under DEBUG (and in tests, unless
 # a test asks for it), so what you change is what you see.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
+# Shared fragments (newsroom/pagecache.py `fragment()`: the front page's and
+# story pages' parts, section blocks, archive counts): kept between requests
+# and purged by tag. Off under DEBUG too: `runserver`'s local-memory cache is
+# not purged by a change made in another process (the shell, a management
+# command), and the page would keep showing what was there before.
+SHARED_FRAGMENTS = env.bool("SHARED_FRAGMENTS", default=not DEBUG)
 # Served stale while one worker re-renders an expired page (and the front
 # cache's stale-while-revalidate).
 PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=60)

@@ -38,6 +38,9 @@ if not os.environ.get("CACHE_URL"):
 # The page cache is off: a test that is about it asks for the `page_cache`
 # fixture (tests/conftest.py).
 PAGE_CACHE_SECONDS = 0
+# Shared fragments are on, as in production: tests run in one process, whose
+# purges reach its own local-memory cache.
+SHARED_FRAGMENTS = True
 SITE_URL = "http://testserver"
 # Each test run gets its own key space on a shared Redis, and each xdist
 # worker its own Redis database: the tests' cache.clear() is a FLUSHDB, which

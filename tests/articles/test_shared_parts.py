@@ -12,14 +12,16 @@ note due later, the host asked on).
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.db.models import F
 from django.http import Http404
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles.models import Article
 from articles import views
+from articles.models import Article
 from articles.views import around_view_count, shared_story_parts
+from newsroom.pagecache import FRAGMENT_KEY
 from tests.articles.factories import ArticleFactory, CorrectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,15 +104,21 @@ def test_a_correction_note_due_later_shows_when_it_is_due(client, travel_to):
     assert "The vote was on Wednesday." in page(client, story.get_absolute_url())
 
 
-def test_a_story_page_links_to_the_host_it_was_asked_on(client, settings):
-    settings.ALLOWED_HOSTS = ["testserver", "news.example"]
+def test_a_story_page_links_to_the_site_address_whatever_host_asked(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    settings.SITE_URL = "https://testserver"
     story = ArticleFactory()
-    assert 'href="http://testserver/' in page(client, story.get_absolute_url())
 
-    other = page(client, story.get_absolute_url(), HTTP_HOST="news.example")
+    shown = [
+        page(client, story.get_absolute_url(), HTTP_HOST=host)
+        for host in ("testserver", "localhost:20001", "localhost:20002")
+    ]
 
-    assert 'rel="canonical" href="http://news.example/' in other
-    assert "http://testserver/" not in other
+    assert f'rel="canonical" href="https://testserver{story.get_absolute_url()}"' in shown[1]
+    assert "localhost" not in shown[1]
+    assert shown[0] == shown[1] == shown[2]
+    # One copy of the story's parts, whatever the host and port.
+    assert caches["pages"].get(FRAGMENT_KEY.format(f"story-{story.pk}")) is not None
 
 
 def test_a_story_unpublished_after_its_lookup_is_a_404():
@@ -157,3 +165,19 @@ def test_a_render_that_runs_past_a_scheduled_time_is_not_kept_past_it(
 
     # The parts, built before seven, were not kept past it.
     assert page(client, path).count("Polls open at seven") >= 2
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_with_shared_fragments_off_a_change_made_elsewhere_shows_at_once(
+    client, settings, shared
+):
+    settings.SHARED_FRAGMENTS = shared
+    story = ArticleFactory(headline="Ferry times announced")
+    page(client, story.get_absolute_url())
+
+    # As the shell or a management command would, from another process whose
+    # purges never reach this one's local-memory cache.
+    Article.objects.filter(pk=story.pk).update(headline="Ferry times corrected")
+
+    shown = page(client, story.get_absolute_url())
+    assert ("Ferry times corrected" in shown) is not shared

@@ -11,7 +11,7 @@ from http import HTTPStatus
 
 import pytest
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import include, path
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from newsroom.pagecache import (
     PAGE_NUMBER,
     cache_until,
     cacheable,
+    on_site_url,
     page_cache_clear,
     purge,
     purges_pending,
@@ -284,3 +285,25 @@ def test_a_front_cache_that_is_down_is_logged_and_retried_until_it_answers(
         server.shutdown()
         server.server_close()
     assert FrontCache.purges == [("PURGE", "/", "story-4")]
+
+
+def test_on_site_url_is_a_copy_asked_on_the_site_address(settings):
+    settings.ALLOWED_HOSTS = ["localhost", "news.example"]
+    settings.SITE_URL = "https://news.example"
+    request = RequestFactory().get("/story/", HTTP_HOST="localhost:20001")
+    request.build_absolute_uri("/")  # caches the request's own scheme and host
+
+    shared = on_site_url(request)
+
+    assert shared.build_absolute_uri("/a/") == "https://news.example/a/"
+    assert shared.get_host() == "news.example"
+    assert request.build_absolute_uri("/a/") == "http://localhost:20001/a/"
+    assert request.get_host() == "localhost:20001"
+
+
+def test_on_site_url_keeps_the_request_when_the_site_address_is_not_allowed(settings):
+    settings.ALLOWED_HOSTS = ["localhost"]
+    settings.SITE_URL = "https://news.example"
+    request = RequestFactory().get("/story/", HTTP_HOST="localhost")
+
+    assert on_site_url(request) is request

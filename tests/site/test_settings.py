@@ -98,6 +98,13 @@ def test_page_cache_is_off_under_debug_and_on_in_production():
     assert int(production.stdout) > 0
 
 
+def test_shared_fragments_are_off_under_debug_and_on_in_production():
+    debug = settings_in_subprocess({"DEBUG": "1"}, "s.SHARED_FRAGMENTS")
+    production = settings_in_subprocess(production_env(), "s.SHARED_FRAGMENTS")
+    assert debug.stdout.strip() == "False"
+    assert production.stdout.strip() == "True"
+
+
 def test_allowed_hosts_and_csrf_origins_are_lists():
     result = settings_in_subprocess(
         production_env(
