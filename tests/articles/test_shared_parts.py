@@ -168,9 +168,7 @@ def test_a_render_that_runs_past_a_scheduled_time_is_not_kept_past_it(
 
 
 @pytest.mark.parametrize("shared", [True, False])
-def test_with_shared_fragments_off_a_change_made_elsewhere_shows_at_once(
-    client, settings, shared
-):
+def test_with_shared_fragments_off_a_change_made_elsewhere_shows_at_once(client, settings, shared):
     settings.SHARED_FRAGMENTS = shared
     story = ArticleFactory(headline="Ferry times announced")
     page(client, story.get_absolute_url())
