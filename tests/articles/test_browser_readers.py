@@ -227,7 +227,9 @@ def test_share_links_work_without_javascript(live_server, browser, stories):
         context.close()
 
 
-def test_copy_link_copies_the_story_address(live_server, browser, stories):
+def test_copy_link_copies_the_story_address(live_server, browser, stories, settings):
+    # Share links name the site's address (SITE_URL), whatever host asked.
+    settings.SITE_URL = live_server.url
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
         page = context.new_page()
