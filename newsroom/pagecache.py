@@ -33,6 +33,12 @@ two cache reads, a purge is a handful of writes, and a render that raced with a
 purge is never kept. Metadata (sequence, tag versions, render locks) lives in
 the `default` cache, which never evicts live keys; pages live in the `pages`
 cache, which has a byte budget and may evict.
+
+The counter can still be lost (a cleared cache, a Redis restarted without its
+data). It is then made again at a new random *epoch* (`EPOCH_SPAN`), never at
+0 or 1: counting again from a small number would, after as many purges as
+before, hand out a number an old entry holds and make it look current.
+Anything recorded in another epoch is never trusted.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ import logging
 import math
 import os
 import re
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -66,7 +73,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.module_loading import import_string
 
-from newsroom.cache import outage
+from newsroom.cache import CacheUnavailable, outage
 
 logger = logging.getLogger("newsroom.pagecache")
 
@@ -97,6 +104,11 @@ TAG_PATTERN = re.compile(r"(story|section|tag|author|product)-[0-9]+|[a-z]+")
 PAGE_NUMBER = re.compile(r"[2-9]|[1-9][0-9]{1,8}")
 
 SEQUENCE_KEY = "pagecache:sequence"
+#: A purge sequence is `epoch * EPOCH_SPAN + n`: a counter that is missing
+#: (never made, or lost with a cleared cache or a restarted Redis) is made
+#: again at a new random epoch, so a number handed out before the loss never
+#: comes round again, and nothing recorded in another epoch is trusted.
+EPOCH_SPAN = 2**32
 TAG_KEY = "pagecache:tag:{}"
 LOCK_KEY = "pagecache:lock:{}"
 # "page2": entries hold their headers ready to send (a ResponseHeaders); the
@@ -274,16 +286,11 @@ def fragment(
     tags = _check_tags(tags) | {SITE_TAG}
     key = FRAGMENT_KEY.format(name)
     try:
-        sequence = caches["default"].get(SEQUENCE_KEY) or 0
+        sequence = purge_sequence()
         stored = caches["pages"].get(key)
         if stored is not None and (still_good is None or still_good(stored[2])):
             stored_sequence, stored_tags, value = stored
-            if stored_sequence == sequence:
-                return value
-            versions = caches["default"].get_many([TAG_KEY.format(t) for t in stored_tags])
-            if stored_sequence < sequence and not any(
-                v > stored_sequence for v in versions.values()
-            ):
+            if not_purged_since(stored_sequence, stored_tags, sequence):
                 return value
     except Exception as error:
         _cache_failed(error)
@@ -330,6 +337,51 @@ def _point_at_site_url(meta: dict) -> None:
         meta[header] = secure_value if site.scheme == "https" else "http"
 
 
+# --- The purge sequence -----------------------------------------------------------
+
+
+def purge_sequence() -> int:
+    """The purge sequence now (see "How entries are checked"): an int, never 0.
+
+    Makes the counter at a new epoch when it is missing. Raises what the cache
+    raises when it cannot answer (`CacheUnavailable` from the tolerant
+    backends, whose reads answer a miss while the cache is down).
+    """
+    meta = caches["default"]
+    sequence = meta.get(SEQUENCE_KEY)
+    if sequence is None:
+        meta.add(SEQUENCE_KEY, _new_epoch(), timeout=None)
+        sequence = meta.get(SEQUENCE_KEY)
+        if sequence is None:
+            raise CacheUnavailable("the cache did not keep the purge sequence")
+    return sequence
+
+
+def _new_epoch() -> int:
+    # Below 2**62: a 64-bit signed integer in Redis and SQLite, with room for
+    # EPOCH_SPAN purges.
+    return (1 + secrets.randbelow(2**30 - 1)) * EPOCH_SPAN
+
+
+def not_purged_since(recorded: int, tags: Iterable[str], sequence: int) -> bool:
+    """Whether what was recorded at purge sequence `recorded` (read before it
+    was rendered) and shows `tags` is still good at `sequence` (now).
+
+    Good when the sequence has not moved, or when it moved within the same
+    epoch and none of `tags` was purged after `recorded`. Anything of another
+    epoch, or ahead of the counter, is not trusted: the counter was lost.
+    """
+    if recorded == sequence:
+        return True
+    epoch = sequence // EPOCH_SPAN
+    if recorded // EPOCH_SPAN != epoch or recorded > sequence:
+        return False
+    versions = caches["default"].get_many([TAG_KEY.format(tag) for tag in tags])
+    return all(
+        version // EPOCH_SPAN == epoch and version <= recorded for version in versions.values()
+    )
+
+
 # --- Purging ---------------------------------------------------------------------
 
 
@@ -368,10 +420,10 @@ def _purge_own_cache(tags: frozenset[str]) -> bool:
         try:
             sequence = meta.incr(SEQUENCE_KEY)
         except ValueError:
-            # First purge ever (or the counter was lost): start past any
-            # sequence an entry may hold, as a lost counter must not make old
-            # entries look current.
-            sequence = 1 if meta.add(SEQUENCE_KEY, 1, timeout=None) else meta.incr(SEQUENCE_KEY)
+            # First purge ever, or the counter was lost: a new epoch, so no
+            # entry recorded before can look current.
+            meta.add(SEQUENCE_KEY, _new_epoch(), timeout=None)
+            sequence = meta.incr(SEQUENCE_KEY)
         meta.set_many({TAG_KEY.format(tag): sequence for tag in tags}, timeout=None)
     except Exception as error:
         _cache_failed(error)
@@ -706,7 +758,7 @@ class PageCacheMiddleware:
         """(purge sequence now, entry, FRESH/STALE/MISSING)."""
         try:
             entry = caches["pages"].get(key)
-            sequence = caches["default"].get(SEQUENCE_KEY) or 0
+            sequence = purge_sequence()
             if entry is not None and entry.sequence != sequence:
                 entry = self.still_valid(key, entry, sequence)
         except Exception as error:
@@ -720,10 +772,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def still_valid(key: str, entry: Entry, sequence: int) -> Entry | None:
-        if entry.sequence > sequence:  # the counter was lost: trust nothing older
-            return None
-        versions = caches["default"].get_many([TAG_KEY.format(tag) for tag in entry.tags])
-        if any(version > entry.sequence for version in versions.values()):
+        if not not_purged_since(entry.sequence, entry.tags, sequence):
             return None
         # Checked up to `sequence`: remember it, so the next hit is cheap again.
         entry.sequence = sequence

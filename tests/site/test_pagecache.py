@@ -10,6 +10,7 @@ import time
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import include, path
@@ -222,6 +223,21 @@ def test_site_tag_and_clear_drop_every_page(page_cache, after_commit):
     Client().get("/listing/")
 
     assert rendered == ["/tagged/1/", "/listing/"] * 2
+
+
+def test_a_lost_purge_sequence_never_comes_round_to_an_old_number(page_cache, after_commit):
+    with after_commit():
+        purge(["lists"])
+        purge(["lists"])
+    Client().get("/tagged/1/")  # stored at the sequence two purges made
+    caches["default"].clear()  # the counter and the tags' versions are lost, not the page
+
+    with after_commit():
+        purge(["story-1"])  # the story changed...
+        purge(["lists"])  # ...and the counter moved as often as before the loss
+    Client().get("/tagged/1/")
+
+    assert rendered == ["/tagged/1/", "/tagged/1/"], "a page of the lost counter was trusted"
 
 
 def test_purge_refuses_names_that_are_not_tags_without_raising(page_cache, caplog):
