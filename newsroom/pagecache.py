@@ -28,11 +28,20 @@ How entries are checked
 A purge takes the next number from one shared counter ("purge sequence") and
 writes it as the version of each purged tag. An entry records the sequence
 read *before* its page was rendered; it is still good while the sequence has
-not moved, or when none of its tags was purged after it. So a normal hit costs
-two cache reads, a purge is a handful of writes, and a render that raced with a
-purge is never kept. Metadata (sequence, tag versions, render locks) lives in
-the `default` cache, which never evicts live keys; pages live in the `pages`
-cache, which has a byte budget and may evict.
+not moved, or when none of its tags was purged after it. So a hit costs at
+most two cache reads, a purge is a handful of writes, and a render that raced
+with a purge is never kept. Metadata (sequence, tag versions, render locks)
+lives in the `default` cache, which never evicts live keys; pages live in the
+`pages` cache, which has a byte budget and may evict.
+
+Each worker also keeps the entries it served last in its own memory
+(`RecentPages`, `PAGE_CACHE_WORKER_BYTES`), and serves one of them only while
+it is fresh and the sequence read now is exactly the one it was checked at.
+Then no purge has happened since, in any worker or on any machine, and a hit
+costs one small cache read (the sequence) instead of two: reading and
+unpickling a 16 KB page was the larger part of what a hit cost beyond a static
+file. Any purge moves the sequence, so every worker's copies stop being used at
+once and the next hit reads and checks the shared entry as before.
 
 The counter can still be lost (a cleared cache, a Redis restarted without its
 data). It is then made again at a new random *epoch* (`EPOCH_SPAN`), never at
@@ -623,11 +632,12 @@ def _cache_resting() -> bool:
 class Entry:
     """One stored page: a single body (sent in one write), its headers and tags.
 
-    `sequence` is the purge sequence read before rendering; `fresh_until` and
-    `stale_until` are Unix times. `headers` are made once, when the page is
-    stored, with its ETag and xkey, ready to hand to the response as they are:
-    a hit only adds `Cache-Control` (its `s-maxage` counts down). Every cache
-    read unpickles a new copy, so no two responses share them.
+    `sequence` is the purge sequence read before rendering (or the one it was
+    last checked at); `fresh_until` and `stale_until` are Unix times.
+    `headers` are made once, when the page is stored, with its ETag and xkey,
+    ready to send: a hit copies them and adds `Cache-Control` (its `s-maxage`
+    counts down). An entry may be shared by many answers (`RecentPages`), so
+    nothing changes one once it is served.
     """
 
     sequence: int
@@ -641,6 +651,66 @@ class Entry:
 
 
 FRESH, STALE, MISSING = "fresh", "stale", "missing"
+
+
+class RecentPages:
+    """The entries one worker served last, kept in its own memory: a hit on one
+    of them costs one small cache read (the purge sequence) instead of two.
+
+    Bounded in bytes (`PAGE_CACHE_WORKER_BYTES`, about each entry's body and
+    headers; the least recently served go first; 0 keeps nothing). Entries are
+    shared by every response made from them, so nothing may change one: see
+    `PageCacheMiddleware.answer`. Trusted only while the shared purge sequence
+    is the one the entry was checked at (`PageCacheMiddleware.lookup`), so a
+    purge anywhere, by any worker or machine, retires every copy at once.
+    """
+
+    #: Bytes counted for an entry besides its body and headers (its object,
+    #: tags and key), so that many tiny pages still fill the budget.
+    OVERHEAD = 1024
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[Entry, int]] = {}  # in order of use, oldest first
+        self.bytes = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Entry | None:
+        with self.lock:
+            found = self.entries.pop(key, None)
+            if found is None:
+                return None
+            self.entries[key] = found  # now the most recently used
+            return found[0]
+
+    def put(self, key: str, entry: Entry, budget: int) -> None:
+        """Keep `entry` under `key` within `budget` bytes, dropping the least
+        recently used; an entry bigger than the budget is not kept."""
+        size = (
+            self.OVERHEAD
+            + len(entry.body)
+            + sum(len(name) + len(value) for name, value in entry.headers.items())
+        )
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old[1]
+            if size > budget:
+                return
+            self.entries[key] = (entry, size)
+            self.bytes += size
+            while self.bytes > budget:
+                oldest = next(iter(self.entries))
+                self.bytes -= self.entries.pop(oldest)[1]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.bytes = 0
+
+
+#: One per process: each worker's own (a forked worker starts with its
+#: parent's, which the purge sequence checks like any other).
+recent_pages = RecentPages()
 
 
 def page_key(path: str, query: str = "") -> str:
@@ -755,10 +825,26 @@ class PageCacheMiddleware:
     # -- the cache, which may be down ---------------------------------------------
 
     def lookup(self, key: str) -> tuple[int, Entry | None, str]:
-        """(purge sequence now, entry, FRESH/STALE/MISSING)."""
+        """(purge sequence now, entry, FRESH/STALE/MISSING); a sequence of -1
+        means the cache could not answer.
+
+        This worker's own copy (`recent_pages`) is used only while it is fresh
+        and the sequence is exactly the one it was checked at: then no purge
+        has happened since, anywhere. Otherwise the shared entry is read and
+        checked, and kept as this worker's copy when fresh.
+        """
+        budget = settings.PAGE_CACHE_WORKER_BYTES
         try:
-            entry = caches["pages"].get(key)
             sequence = purge_sequence()
+            if budget > 0:
+                entry = recent_pages.get(key)
+                if (
+                    entry is not None
+                    and entry.sequence == sequence
+                    and time.time() < entry.fresh_until
+                ):
+                    return sequence, entry, FRESH
+            entry = caches["pages"].get(key)
             if entry is not None and entry.sequence != sequence:
                 entry = self.still_valid(key, entry, sequence)
         except Exception as error:
@@ -768,7 +854,11 @@ class PageCacheMiddleware:
         now = time.time()
         if entry is None or now >= entry.stale_until:
             return sequence, entry, MISSING
-        return sequence, entry, FRESH if now < entry.fresh_until else STALE
+        if now >= entry.fresh_until:
+            return sequence, entry, STALE
+        if budget > 0:
+            recent_pages.put(key, entry, budget)
+        return sequence, entry, FRESH
 
     @staticmethod
     def still_valid(key: str, entry: Entry, sequence: int) -> Entry | None:
@@ -866,6 +956,9 @@ class PageCacheMiddleware:
             caches["pages"].set(key, entry, max(1, int(entry.stale_until - now)))
         except Exception as error:
             _cache_failed(error)
+        else:
+            if settings.PAGE_CACHE_WORKER_BYTES > 0:
+                recent_pages.put(key, entry, settings.PAGE_CACHE_WORKER_BYTES)
         return self.answer(request, entry)
 
     @staticmethod
@@ -878,7 +971,12 @@ class PageCacheMiddleware:
     def answer(self, request: HttpRequest, entry: Entry) -> HttpResponse:
         """A response from `entry`: its one body, public cache headers and tags."""
         response = HttpResponse(entry.body, status=entry.status)
-        response.headers = entry.headers  # a fresh copy from the cache: see Entry
+        # The middleware above adds its headers to the response: give it a copy
+        # of the entry's (shared with this worker's other answers: RecentPages).
+        # A copy of the checked store, not ResponseHeaders(entry.headers), which
+        # would check every header again: they were checked when stored.
+        response.headers = ResponseHeaders({})
+        response.headers._store = entry.headers._store.copy()
         now = time.time()
         # Rounded up: Varnish stores nothing for s-maxage=0, not even for grace.
         shared = max(0, math.ceil(entry.fresh_until - now))

@@ -217,6 +217,10 @@ PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=60)
 PAGE_CACHE_STALE_IF_ERROR_SECONDS = env.int("PAGE_CACHE_STALE_IF_ERROR_SECONDS", default=86_400)
 # Browsers cannot be purged: they revalidate (ETag, 304) after this long.
 PAGE_BROWSER_SECONDS = env.int("PAGE_BROWSER_SECONDS", default=0)
+# Each worker keeps the pages it served last in its own memory, up to this
+# many bytes, so a hit costs one small read of the shared cache instead of two
+# (newsroom/pagecache.py, RecentPages); 0 keeps none.
+PAGE_CACHE_WORKER_BYTES = env.int("PAGE_CACHE_WORKER_BYTES", default=8 * 2**20)
 # How long the other workers wait for the one rendering an expired page.
 PAGE_CACHE_LOCK_SECONDS = env.int("PAGE_CACHE_LOCK_SECONDS", default=5)
 # The site's canonical address: cache keys and shared pages' absolute links.

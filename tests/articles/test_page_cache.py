@@ -2,6 +2,7 @@
 
 import datetime
 import time
+import types
 from http import HTTPStatus
 
 import pytest
@@ -126,6 +127,25 @@ def test_deleting_a_tag_reaches_readers_at_once(after_commit):
     assert "Gone soon" not in reader_sees(story.get_absolute_url()).content.decode()
 
 
+def test_a_page_a_worker_kept_is_not_served_once_the_shared_cache_is_lost(after_commit):
+    story = ArticleFactory(headline="Before the restart")
+    address = story.get_absolute_url()
+    with after_commit():
+        pagecache.purge(["banner"])  # the purge sequence has moved once
+    reader_sees(address)
+    assert "Before the restart" in reader_sees(address).content.decode()  # this worker's copy
+
+    # Redis restarts without its data, the purge sequence with it; then the
+    # story is edited, and its purge counts up again from the start.
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    Article.objects.filter(pk=story.pk).update(headline="After the restart")
+    with after_commit():
+        pagecache.purge([f"story-{story.pk}"])
+
+    assert "After the restart" in reader_sees(address).content.decode()
+
+
 # --- On time (issue 12.7) ----------------------------------------------------------
 
 
@@ -196,16 +216,35 @@ def test_without_a_scheduled_story_lists_keep_the_full_lifetime(settings):
 # --- No stampede (issue 14.5) ------------------------------------------------------
 
 
-def test_while_one_worker_renders_an_expired_page_the_others_serve_the_stale_copy():
+@pytest.fixture
+def page_cache_clock(monkeypatch):
+    """`page_cache_clock(seconds)` moves the page cache's clock (`time.time`
+    in newsroom.pagecache) that many seconds on: the pages it holds, in the
+    shared cache and in this worker's memory, grow older together."""
+    offset = 0.0
+    real = time.time
+
+    def move_on(seconds: float) -> None:
+        nonlocal offset
+        offset += seconds
+
+    clock = types.SimpleNamespace(
+        time=lambda: real() + offset, monotonic=time.monotonic, sleep=time.sleep
+    )
+    monkeypatch.setattr(pagecache, "time", clock)
+    return move_on
+
+
+def test_while_one_worker_renders_an_expired_page_the_others_serve_the_stale_copy(
+    page_cache_clock,
+):
     story = ArticleFactory(view_count=41)
     address = story.get_absolute_url()
-    Client().get(address)
+    Client().get(address)  # kept in the shared cache and in this worker's memory
     key = pagecache.page_key(address)
-    entry = caches["pages"].get(key)
-    entry.fresh_until = time.time() - 1  # expired, still within the stale window
-    caches["pages"].set(key, entry, 60)
     # The pending views are flushed: the page changes without a purge.
     Article.objects.filter(pk=story.pk).update(view_count=F("view_count") + 1_000)
+    page_cache_clock(61)  # expired (PAGE_CACHE_SECONDS=60), within the stale window
 
     # Another worker holds the render lock for this page:
     assert caches["default"].add(pagecache.LOCK_KEY.format(key), 1, 30)
@@ -218,15 +257,12 @@ def test_while_one_worker_renders_an_expired_page_the_others_serve_the_stale_cop
     assert "data-view-count>1,041<" in after.content.decode()
 
 
-def test_the_worker_that_takes_the_lock_renders_the_expired_page():
+def test_the_worker_that_takes_the_lock_renders_the_expired_page(page_cache_clock):
     story = ArticleFactory(view_count=41)
     address = story.get_absolute_url()
     Client().get(address)
-    key = pagecache.page_key(address)
-    entry = caches["pages"].get(key)
-    entry.fresh_until = time.time() - 1
-    caches["pages"].set(key, entry, 60)
     Article.objects.filter(pk=story.pk).update(view_count=F("view_count") + 1_000)
+    page_cache_clock(61)
 
     assert "data-view-count>1,041<" in Client().get(address).content.decode()
 

@@ -139,6 +139,59 @@ def test_cached_page_keeps_its_security_headers():
     assert not cached.cookies
 
 
+def without_s_maxage(response) -> dict[str, str]:
+    """The response's headers; `s-maxage` counts down, so it is left out."""
+    headers = dict(response.headers)
+    headers["Cache-Control"] = re.sub(r"s-maxage=\d+", "s-maxage=", headers["Cache-Control"])
+    return headers
+
+
+def test_every_hit_carries_exactly_the_headers_of_the_answer_that_stored_the_page(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    uncached = Client().get("/counted/")  # what the page itself says, the cache off
+    settings.PAGE_CACHE_SECONDS = 60
+    stored = Client().get("/counted/")  # rendered, stored, answered from the entry
+    own_copy = Client().get("/counted/")  # from this worker's copy
+    settings.PAGE_CACHE_WORKER_BYTES = 0
+    shared_copy = Client().get("/counted/")  # from the shared cache
+
+    assert rendered == ["/counted/"] * 2
+    assert without_s_maxage(own_copy) == without_s_maxage(stored)
+    assert without_s_maxage(shared_copy) == without_s_maxage(stored)
+    per_response = {"Cache-Control", "ETag", "xkey"}
+    assert {n: v for n, v in stored.items() if n not in per_response} == {
+        n: v for n, v in uncached.items() if n not in per_response
+    }
+    assert not own_copy.cookies
+
+
+def test_a_hit_on_this_workers_copy_answers_conditional_get_and_head():
+    etag = Client().get("/counted/")["ETag"]
+
+    not_modified = Client().get("/counted/", HTTP_IF_NONE_MATCH=etag)
+    head = Client().head("/counted/")
+
+    assert rendered == ["/counted/"]
+    assert not_modified.status_code == HTTPStatus.NOT_MODIFIED
+    assert not_modified["ETag"] == etag
+    assert head.status_code == HTTPStatus.OK
+    assert head.content == b""
+    assert head["ETag"] == etag
+
+
+def test_a_header_added_on_the_way_out_for_one_reader_never_reaches_the_next(settings):
+    # SecurityMiddleware adds Strict-Transport-Security to HTTPS answers only.
+    settings.SECURE_HSTS_SECONDS = 3600
+    Client().get("/counted/")
+
+    over_https = Client().get("/counted/", secure=True)
+    over_http = Client().get("/counted/")
+
+    assert rendered == ["/counted/"]
+    assert "Strict-Transport-Security" in over_https
+    assert "Strict-Transport-Security" not in over_http
+
+
 def test_a_page_that_uses_a_csp_nonce_is_never_shared():
     # A nonce is only worth anything if no one else knows it: a cached copy
     # would hand the same one to every reader.

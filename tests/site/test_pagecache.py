@@ -25,6 +25,7 @@ from newsroom.pagecache import (
     purge,
     purges_pending,
     purges_wait,
+    recent_pages,
     tag_response,
 )
 
@@ -141,6 +142,32 @@ def test_undeclared_views_are_never_stored(page_cache):
 
     assert rendered == ["/undeclared/", "/undeclared/"]
     assert "no-cache" in response["Cache-Control"]
+
+
+# --- Each worker's own copies ------------------------------------------------------
+
+
+def test_a_hit_on_a_page_this_worker_served_reads_only_the_purge_sequence(page_cache, monkeypatch):
+    Client().get("/listing/")
+    pages = caches["pages"]
+    read = pages.get
+    reads = []
+    monkeypatch.setattr(pages, "get", lambda key, *args: reads.append(key) or read(key, *args))
+
+    answers = [Client().get("/listing/") for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [HTTPStatus.OK] * 3
+    assert rendered == ["/listing/"]
+    assert reads == [], "a hit read the page from the shared cache, not this worker's copy"
+
+
+def test_a_workers_copies_stay_within_their_byte_budget(page_cache):
+    page_cache.PAGE_CACHE_WORKER_BYTES = 20_000
+    for number in range(2, 40):
+        Client().get("/listing/", {"page": number})
+
+    assert 0 < recent_pages.bytes <= 20_000
+    assert len(recent_pages.entries) < 38
 
 
 # --- HTTP caching ---------------------------------------------------------------
