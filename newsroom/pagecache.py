@@ -702,11 +702,6 @@ class RecentPages:
                 oldest = next(iter(self.entries))
                 self.bytes -= self.entries.pop(oldest)[1]
 
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.bytes = 0
-
 
 #: One per process: each worker's own (a forked worker starts with its
 #: parent's, which the purge sequence checks like any other).
