@@ -169,20 +169,26 @@ def test_putting_into_effect_purges_the_cached_pages(
     assert "After" in page
 
 
+def put_into_effect_later(admin_client, draft, when):
+    """Post the admin's "put into effect" form for `draft`, confirmed, at the
+    local datetime `when` (to the minute); returns the response."""
+    return admin_client.post(
+        terms_url("put_into_effect", draft.pk),
+        {
+            "when": "later",
+            "effective_at_0": when.strftime("%Y-%m-%d"),
+            "effective_at_1": when.strftime("%H:%M"),
+            "confirm": "on",
+        },
+    )
+
+
 def test_confirmed_for_later_the_version_is_scheduled_and_still_editable(
     admin_client, terms, draft
 ):
     later = timezone.localtime(timezone.now() + datetime.timedelta(days=3))
 
-    admin_client.post(
-        terms_url("put_into_effect", draft.pk),
-        {
-            "when": "later",
-            "effective_at_0": later.strftime("%Y-%m-%d"),
-            "effective_at_1": later.strftime("%H:%M"),
-            "confirm": "on",
-        },
-    )
+    put_into_effect_later(admin_client, draft, later)
 
     draft.refresh_from_db()
     assert draft.is_scheduled
@@ -199,15 +205,7 @@ def test_confirmed_for_later_the_version_is_scheduled_and_still_editable(
 def test_a_later_time_must_be_in_the_future(admin_client, draft):
     earlier = timezone.localtime(timezone.now() - datetime.timedelta(days=1))
 
-    response = admin_client.post(
-        terms_url("put_into_effect", draft.pk),
-        {
-            "when": "later",
-            "effective_at_0": earlier.strftime("%Y-%m-%d"),
-            "effective_at_1": earlier.strftime("%H:%M"),
-            "confirm": "on",
-        },
-    )
+    response = put_into_effect_later(admin_client, draft, earlier)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     draft.refresh_from_db()
@@ -297,15 +295,7 @@ def test_a_later_time_another_version_has_is_a_form_error_not_a_500(admin_client
     )
     TermsOfUseFactory(version="2026-03", effective_at=later)
 
-    response = admin_client.post(
-        terms_url("put_into_effect", draft.pk),
-        {
-            "when": "later",
-            "effective_at_0": later.strftime("%Y-%m-%d"),
-            "effective_at_1": later.strftime("%H:%M"),
-            "confirm": "on",
-        },
-    )
+    response = put_into_effect_later(admin_client, draft, later)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Another version takes effect at that moment." in response.text

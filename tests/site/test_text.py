@@ -97,9 +97,8 @@ TEXT_FIELDS = [
     (ShareLinkFactory, ["note"]),
 ]
 
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
+#: Parametrizes a test over every (factory, field) pair of TEXT_FIELDS.
+each_text_field = pytest.mark.parametrize(
     ("factory", "field"),
     [
         pytest.param(factory, field, id=f"{factory._meta.model.__name__}.{field}")
@@ -107,6 +106,10 @@ TEXT_FIELDS = [
         for field in fields
     ],
 )
+
+
+@pytest.mark.django_db
+@each_text_field
 def test_saving_removes_what_xml_forbids(factory, field):
     saved = factory(**{field: TYPED})
     saved.refresh_from_db()
@@ -188,14 +191,7 @@ def _stored_form(model, field: str) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("factory", "field"),
-    [
-        pytest.param(factory, field, id=f"{factory._meta.model.__name__}.{field}")
-        for factory, fields in TEXT_FIELDS
-        for field in fields
-    ],
-)
+@each_text_field
 def test_saving_removes_bidi_controls_and_invisible_ends(factory, field):
     saved = factory(**{field: TYPED_BIDI})
     saved.refresh_from_db()
@@ -204,14 +200,7 @@ def test_saving_removes_bidi_controls_and_invisible_ends(factory, field):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("factory", "field"),
-    [
-        pytest.param(factory, field, id=f"{factory._meta.model.__name__}.{field}")
-        for factory, fields in TEXT_FIELDS
-        for field in fields
-    ],
-)
+@each_text_field
 def test_validation_cleans_before_the_checks_so_forms_compare_the_stored_text(factory, field):
     """Model forms (the admin's) call clean_fields(): the unique checks that
     follow see the text that will be stored, not the typed one."""
