@@ -235,6 +235,10 @@ class ArticleQuerySet(models.QuerySet):
         """Everything a story card shows, in a constant number of queries (and no body)."""
         return self.select_related("section").with_bylines().defer("body", "body_text")
 
+    def for_story_page(self):
+        """Everything a story's own page shows: section, bylines and tags (three queries)."""
+        return self.select_related("section").with_bylines().prefetch_related("tags")
+
     def most_read(self, *, since):
         """Stories by their views since `since` (an aware datetime), most first;
         each with `recent_views`. Stories without views since then are left out.

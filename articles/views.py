@@ -359,19 +359,11 @@ def shared_story_parts(request: HttpRequest, pk: int) -> dict:
     on_site = on_site_url(request)
     return listing_fragment(
         f"story-{pk}",
-        lambda: story_parts(on_site, get_object_or_404(story_page_queryset(), pk=pk)),
+        lambda: story_parts(
+            on_site, get_object_or_404(Article.objects.published().for_story_page(), pk=pk)
+        ),
         tags_of=lambda parts: parts["tags"],
         until_of=lambda parts: parts["until"],
-    )
-
-
-def story_page_queryset():
-    """Live stories with what their page shows: section, bylines and tags."""
-    return (
-        Article.objects.published()
-        .select_related("section")
-        .with_bylines()
-        .prefetch_related("tags")
     )
 
 
@@ -455,25 +447,10 @@ def share_preview_page(request, link: ShareLink) -> HttpResponse:
     """The draft behind a valid share link, with the draft band; a story that
     has gone live since (or was live) redirects to its own page instead of
     saying "Draft — not published"."""
-    article = (
-        Article.objects.select_related("section")
-        .with_bylines()
-        .prefetch_related("tags")
-        .get(pk=link.article_id)
-    )
+    article = Article.objects.for_story_page().get(pk=link.article_id)
     if article.is_live:
         return redirect(article.get_absolute_url())
-    context = {
-        "article": article,
-        "preview": True,
-        "parts": story_parts(request, article, preview=True),
-        "views": article.view_count,
-        "share_link": link,
-        "admin_change_url": reverse("admin:articles_article_change", args=[article.pk])
-        if request.user.is_staff
-        else "",
-    }
-    return render(request, "articles/article_detail.html", context)
+    return preview_page(request, article, share_link=link)
 
 
 @never_cache
@@ -483,19 +460,23 @@ def article_preview(request, pk):
     editors, their own for writers (as in the admin)."""
     if not request.user.has_perm("articles.view_article"):
         raise PermissionDenied
-    article = get_object_or_404(
-        Article.objects.visible_to(request.user)
-        .select_related("section")
-        .with_bylines()
-        .prefetch_related("tags"),
-        pk=pk,
-    )
+    article = get_object_or_404(Article.objects.visible_to(request.user).for_story_page(), pk=pk)
+    return preview_page(request, article)
+
+
+def preview_page(request, article: Article, *, share_link: ShareLink | None = None):
+    """`article`'s page as readers would see it, marked as a preview (or with the
+    draft band of `share_link`), never shared or cached; staff get a link to
+    edit it."""
     context = {
         "article": article,
         "preview": True,
         "parts": story_parts(request, article, preview=True),
         "views": article.view_count,
-        "admin_change_url": reverse("admin:articles_article_change", args=[article.pk]),
+        "share_link": share_link,
+        "admin_change_url": reverse("admin:articles_article_change", args=[article.pk])
+        if request.user.is_staff
+        else "",
     }
     return render(request, "articles/article_detail.html", context)
 
